@@ -1,0 +1,155 @@
+package io.cnm4j.core;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.HdrHistogram.Histogram;
+
+/**
+ * DNS statistics of one {@link DnsStatsKey} over one delivery interval. Immutable: the latency
+ * histogram is copied in and out.
+ */
+public final class DnsStats {
+    /** Highest latency the histograms track, in microseconds (one hour). */
+    public static final long MAX_TRACKED_LATENCY_MICROS = 3_600_000_000L;
+    /** Significant decimal digits of the latency histograms. */
+    public static final int HISTOGRAM_PRECISION_DIGITS = 2;
+
+    private final DnsStatsKey key;
+    private final Map<Integer, Long> countsByRcode;
+    private final long timeouts;
+    private final long successLatencySumMicros;
+    private final long failureLatencySumMicros;
+    private final Histogram latencyMicros;
+
+    private DnsStats(DnsStatsKey key, Map<Integer, Long> countsByRcode, long timeouts,
+            long successLatencySumMicros, long failureLatencySumMicros, Histogram latencyMicros) {
+        this.key = Objects.requireNonNull(key, "key");
+        this.countsByRcode = Map.copyOf(countsByRcode);
+        this.timeouts = timeouts;
+        this.successLatencySumMicros = successLatencySumMicros;
+        this.failureLatencySumMicros = failureLatencySumMicros;
+        this.latencyMicros = latencyMicros.copy();
+    }
+
+    /** A new, empty latency histogram with the precision used by all DNS statistics. */
+    public static Histogram newLatencyHistogram() {
+        return new Histogram(MAX_TRACKED_LATENCY_MICROS, HISTOGRAM_PRECISION_DIGITS);
+    }
+
+    /** Starts building statistics for a key. */
+    public static Builder builder(DnsStatsKey key) {
+        return new Builder(key);
+    }
+
+    public DnsStatsKey key() {
+        return key;
+    }
+
+    /** Responses by rcode (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED…). */
+    public Map<Integer, Long> countsByRcode() {
+        return countsByRcode;
+    }
+
+    /** Queries that got no response within the DNS timeout. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Sum of latencies of responses with rcode NOERROR, in microseconds. */
+    public long successLatencySumMicros() {
+        return successLatencySumMicros;
+    }
+
+    /** Sum of latencies of responses with any other rcode, in microseconds. */
+    public long failureLatencySumMicros() {
+        return failureLatencySumMicros;
+    }
+
+    /** A copy of the latency histogram of all responses, in microseconds. */
+    public Histogram latencyHistogramMicros() {
+        return latencyMicros.copy();
+    }
+
+    /** Latency at a percentile (0..100) in microseconds; 0 when there was no response. */
+    public long latencyMicrosAtPercentile(double percentile) {
+        return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile);
+    }
+
+    /** Responses of every rcode. */
+    public long responses() {
+        return countsByRcode.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Statistics that hold this interval's counts plus another one's for the same key. */
+    public DnsStats plus(DnsStats other) {
+        if (!key.equals(other.key)) {
+            throw new IllegalArgumentException("different keys: " + key + " and " + other.key);
+        }
+        Map<Integer, Long> counts = new HashMap<>(countsByRcode);
+        other.countsByRcode.forEach((rcode, count) -> counts.merge(rcode, count, Long::sum));
+        Histogram histogram = latencyMicros.copy();
+        histogram.add(other.latencyMicros);
+        return new DnsStats(key, counts, timeouts + other.timeouts,
+                successLatencySumMicros + other.successLatencySumMicros,
+                failureLatencySumMicros + other.failureLatencySumMicros, histogram);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DnsStats that && key.equals(that.key) && countsByRcode.equals(that.countsByRcode)
+                && timeouts == that.timeouts && successLatencySumMicros == that.successLatencySumMicros
+                && failureLatencySumMicros == that.failureLatencySumMicros
+                && latencyMicros.equals(that.latencyMicros);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(key, countsByRcode, timeouts, successLatencySumMicros, failureLatencySumMicros);
+    }
+
+    @Override
+    public String toString() {
+        return "DnsStats[" + key + ", rcodes=" + countsByRcode + ", timeouts=" + timeouts
+                + ", successLatencySumMicros=" + successLatencySumMicros
+                + ", failureLatencySumMicros=" + failureLatencySumMicros + "]";
+    }
+
+    /** Accumulates responses and timeouts for one key; not thread-safe. */
+    public static final class Builder {
+        private final DnsStatsKey key;
+        private final Map<Integer, Long> countsByRcode = new HashMap<>();
+        private final Histogram latencyMicros = newLatencyHistogram();
+        private long timeouts;
+        private long successLatencySumMicros;
+        private long failureLatencySumMicros;
+
+        private Builder(DnsStatsKey key) {
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        /** Records one response; rcode 0 counts as success, any other as failure. */
+        public Builder response(int rcode, long latencyMicros) {
+            long clamped = Math.min(Math.max(0, latencyMicros), MAX_TRACKED_LATENCY_MICROS);
+            countsByRcode.merge(rcode, 1L, Long::sum);
+            if (rcode == 0) {
+                successLatencySumMicros += clamped;
+            } else {
+                failureLatencySumMicros += clamped;
+            }
+            this.latencyMicros.recordValue(clamped);
+            return this;
+        }
+
+        /** Records one query that got no response in time. */
+        public Builder timeout() {
+            timeouts++;
+            return this;
+        }
+
+        public DnsStats build() {
+            return new DnsStats(key, countsByRcode, timeouts, successLatencySumMicros, failureLatencySumMicros,
+                    latencyMicros);
+        }
+    }
+}

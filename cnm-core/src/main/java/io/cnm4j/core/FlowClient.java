@@ -1,0 +1,20 @@
+package io.cnm4j.core;
+
+/**
+ * A polling consumer (pull): each {@link #poll()} returns what happened since this client's
+ * previous poll. Independent of every other client and listener. Thread-safe; polls are
+ * serialized with the monitor's collection. A client that does not poll for longer than the
+ * configured client expiry is forgotten; its next poll then fails with
+ * {@link IllegalStateException}.
+ */
+public interface FlowClient extends AutoCloseable {
+    /** The id given at registration. */
+    String id();
+
+    /** Collects now and returns this client's deltas since its previous poll. */
+    FlowSnapshot poll();
+
+    /** Unregisters the client; its pending closed connections are discarded. */
+    @Override
+    void close();
+}

@@ -1,0 +1,338 @@
+package io.cnm4j.core;
+
+import io.cnm4j.core.internal.BackendSelection;
+import io.cnm4j.core.internal.ConnectionStateEngine;
+import io.cnm4j.core.internal.EventPipeline;
+import io.cnm4j.core.internal.ListenerDispatcher;
+import io.cnm4j.core.spi.BackendContext;
+import io.cnm4j.core.spi.FlowBackend;
+import io.cnm4j.core.spi.FlowBackendProvider;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Captures the host's connections through the best available backend and hands them to
+ * listeners (push, one {@link FlowSnapshot} per interval) and polling clients (pull).
+ *
+ * <pre>{@code
+ * try (NetworkMonitor monitor = NetworkMonitor.builder().build()) {
+ *     monitor.addListener(snapshot -> snapshot.connections().forEach(System.out::println));
+ *     monitor.start();
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Threads: backends publish events from their own threads into a bounded lock-free queue;
+ * one collector thread applies them and delivers to listeners every interval; each listener
+ * runs on its own thread. All public methods are thread-safe. {@link #close()} stops every
+ * thread and frees every kernel resource; closing twice is harmless.
+ */
+public final class NetworkMonitor implements AutoCloseable {
+    private static final int DRAIN_BATCH = 4096;
+
+    private final MonitorConfig config;
+    private final List<Tagger> taggers;
+    private final EventPipeline pipeline;
+    private final ConnectionStateEngine engine;
+    private final FlowBackend backend;
+    private final String backendName;
+    private final Capabilities capabilities;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final List<ListenerDispatcher> listeners = new CopyOnWriteArrayList<>();
+    private final AtomicLong listenerFailures = new AtomicLong();
+    private final AtomicLong listenerSkips = new AtomicLong();
+    private final AtomicInteger listenerIds = new AtomicInteger();
+    private volatile boolean running;
+    private volatile boolean closed;
+    private Thread collector;
+
+    private NetworkMonitor(Builder builder) {
+        this.config = builder.config;
+        this.taggers = List.copyOf(builder.taggers);
+        BackendSelection selection = BackendSelection.select(config, builder.providers);
+        FlowBackendProvider provider = selection.chosen();
+        this.pipeline = new EventPipeline(config.queueCapacity());
+        this.engine = new ConnectionStateEngine(config);
+        this.backend = provider.open(new BackendContext(config, pipeline));
+        this.backendName = provider.name();
+        this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
+    }
+
+    /** A builder with the default configuration and backend discovery. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Starts capture and listener delivery; calling it twice is harmless. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("monitor is closed");
+        }
+        if (running || !config.enabled()) {
+            return;
+        }
+        backend.start();
+        running = true;
+        collector = new Thread(this::collectLoop, "cnm4j-collector");
+        collector.setDaemon(true);
+        collector.start();
+    }
+
+    /** Adds a push consumer; it receives its first snapshot at the next interval. */
+    public void addListener(FlowListener listener) {
+        Objects.requireNonNull(listener, "listener");
+        String clientId = "listener-" + listenerIds.incrementAndGet();
+        lock.lock();
+        try {
+            engine.registerClient(clientId, true, System.nanoTime());
+            listeners.add(new ListenerDispatcher(listener, clientId, listenerFailures));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Removes a push consumer added with {@link #addListener}. */
+    public void removeListener(FlowListener listener) {
+        for (ListenerDispatcher dispatcher : listeners) {
+            if (dispatcher.listener() == listener) {
+                listeners.remove(dispatcher);
+                dispatcher.shutdown();
+                lock.lock();
+                try {
+                    engine.unregisterClient(dispatcher.clientId());
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Registers a polling consumer. Closed connections are kept for it from now on until it
+     * polls. Registering an id that is already registered returns a handle to the same state.
+     */
+    public FlowClient registerClient(String id) {
+        Objects.requireNonNull(id, "id");
+        if (id.startsWith("listener-")) {
+            throw new IllegalArgumentException("client ids starting with 'listener-' are reserved: " + id);
+        }
+        lock.lock();
+        try {
+            engine.registerClient(id, false, System.nanoTime());
+        } finally {
+            lock.unlock();
+        }
+        return new PollingClient(id);
+    }
+
+    /** The backend in use, each feature with its status, and why other backends were refused. */
+    public Capabilities capabilities() {
+        return capabilities;
+    }
+
+    /** The configuration in use. */
+    public MonitorConfig config() {
+        return config;
+    }
+
+    /** Every loss and health counter, as totals since the monitor was built. */
+    public Telemetry telemetry() {
+        lock.lock();
+        try {
+            return totalsLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Telemetry totalsLocked() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put(Telemetry.QUEUE_DROPPED, pipeline.dropped());
+        counters.putAll(engine.counters());
+        counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
+        counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
+        counters.putAll(backend.telemetry());
+        return Telemetry.of(counters);
+    }
+
+    private void collectLoop() {
+        long intervalNanos = config.interval().toNanos();
+        long nextDelivery = System.nanoTime() + intervalNanos;
+        while (running) {
+            int applied;
+            lock.lock();
+            try {
+                applied = pipeline.drain(engine::apply, DRAIN_BATCH);
+            } finally {
+                lock.unlock();
+            }
+            long now = System.nanoTime();
+            if (now - nextDelivery >= 0) {
+                deliverToListeners();
+                nextDelivery = Math.max(nextDelivery + intervalNanos, now);
+            } else if (applied == 0) {
+                LockSupport.parkNanos(Math.min(1_000_000L, nextDelivery - now));
+            }
+        }
+    }
+
+    private void deliverToListeners() {
+        lock.lock();
+        try {
+            collectLocked();
+            for (ListenerDispatcher dispatcher : listeners) {
+                if (dispatcher.isIdle()) {
+                    dispatcher.deliver(snapshotLocked(dispatcher.clientId()));
+                } else {
+                    listenerSkips.incrementAndGet();
+                }
+            }
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(NetworkMonitor.class).error("collection failed", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void collectLocked() {
+        backend.readActive(engine::apply);
+        while (pipeline.drain(engine::apply, DRAIN_BATCH) > 0) {
+            // keep draining: closed events published before this point belong to this interval
+        }
+        engine.addDnsStats(backend.drainDnsStats());
+        engine.expireClients(System.nanoTime());
+    }
+
+    private FlowSnapshot snapshotLocked(String clientId) {
+        List<ConnectionStats> connections = enrich(engine.read(clientId, System.nanoTime()));
+        List<DnsStats> dns = engine.takeDnsStats(clientId);
+        Telemetry telemetry = engine.telemetryDelta(clientId, totalsLocked());
+        return new FlowSnapshot(Instant.now(), backendName, connections, dns, telemetry);
+    }
+
+    private List<ConnectionStats> enrich(List<ConnectionStats> connections) {
+        if (taggers.isEmpty() && !capabilities.has(Feature.DNS)) {
+            return connections;
+        }
+        List<ConnectionStats> enriched = new ArrayList<>(connections.size());
+        for (ConnectionStats c : connections) {
+            List<String> names = backend.dnsNames(c.key().remoteAddress());
+            Map<String, String> tags = c.tags();
+            if (!taggers.isEmpty()) {
+                tags = new HashMap<>(tags);
+                for (Tagger tagger : taggers) {
+                    tags.putAll(tagger.tags(c.key()));
+                }
+            }
+            enriched.add(c.withEnrichment(names, tags, c.nat()));
+        }
+        return enriched;
+    }
+
+    /** Stops capture and delivery and frees every kernel resource; calling it twice is harmless. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        running = false;
+        if (collector != null) {
+            LockSupport.unpark(collector);
+            try {
+                collector.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        listeners.forEach(ListenerDispatcher::shutdown);
+        listeners.clear();
+        backend.close();
+    }
+
+    private final class PollingClient implements FlowClient {
+        private final String id;
+
+        PollingClient(String id) {
+            this.id = id;
+        }
+
+        @Override
+        public String id() {
+            return id;
+        }
+
+        @Override
+        public FlowSnapshot poll() {
+            if (closed) {
+                throw new IllegalStateException("monitor is closed");
+            }
+            lock.lock();
+            try {
+                collectLocked();
+                return snapshotLocked(id);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                engine.unregisterClient(id);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /** Configures a {@link NetworkMonitor}; not thread-safe. */
+    public static final class Builder {
+        private MonitorConfig config = MonitorConfig.defaults();
+        private final List<FlowBackendProvider> providers = new ArrayList<>();
+        private final List<Tagger> taggers = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        public Builder config(MonitorConfig value) {
+            config = Objects.requireNonNull(value, "config");
+            return this;
+        }
+
+        /**
+         * Uses this backend instead of discovering installed ones (for example a replay
+         * backend in tests). May be called several times; the best available one is chosen.
+         */
+        public Builder backend(FlowBackendProvider provider) {
+            providers.add(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** Adds taggers, applied in order (later ones override equal keys). */
+        public Builder taggers(Tagger... values) {
+            taggers.addAll(List.of(values));
+            return this;
+        }
+
+        /**
+         * Selects and opens the backend (capture starts with {@link NetworkMonitor#start()}).
+         *
+         * @throws BackendUnavailableException when no backend can run here, with each reason
+         */
+        public NetworkMonitor build() {
+            return new NetworkMonitor(this);
+        }
+    }
+}

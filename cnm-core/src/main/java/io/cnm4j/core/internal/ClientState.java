@@ -1,0 +1,70 @@
+package io.cnm4j.core.internal;
+
+import io.cnm4j.core.DnsStats;
+import io.cnm4j.core.DnsStatsKey;
+import io.cnm4j.core.Telemetry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one consumer has been given so far: the counters it saw per live flow, the closed flows
+ * and DNS statistics waiting for its next read, and the telemetry totals at its last read.
+ * Engine-confined.
+ */
+final class ClientState {
+    final String id;
+    final boolean pinned;
+    final LongObjectMap<SeenCounters> seen = new LongObjectMap<>(64);
+    final List<TrackedFlow> closed = new ArrayList<>();
+    final Map<DnsStatsKey, DnsStats> dns = new LinkedHashMap<>();
+    Telemetry telemetryAtLastPoll = Telemetry.empty();
+    long lastPollNanos;
+    long pollGeneration;
+
+    ClientState(String id, boolean pinned, long nowNanos) {
+        this.id = id;
+        this.pinned = pinned;
+        this.lastPollNanos = nowNanos;
+    }
+
+    /** True when the closed flow carries no traffic this client has not seen already. */
+    boolean isEmptyForMe(TrackedFlow flow) {
+        SeenCounters counters = seen.get(flow.flowId);
+        if (counters == null) {
+            return flow.bytesSent == 0 && flow.bytesReceived == 0 && flow.packetsSent == 0
+                    && flow.packetsReceived == 0;
+        }
+        return counters.coversTraffic(flow);
+    }
+
+    /**
+     * Buffers a closed flow. When the buffer is full, a flow without new traffic makes room
+     * first (the incoming one, or one already buffered); returns false when something was dropped.
+     */
+    boolean bufferClosed(TrackedFlow flow, int capacity) {
+        if (closed.size() < capacity) {
+            closed.add(flow);
+            return true;
+        }
+        if (isEmptyForMe(flow)) {
+            forgetSeen(flow);
+            return false;
+        }
+        for (int i = 0; i < closed.size(); i++) {
+            TrackedFlow buffered = closed.get(i);
+            if (isEmptyForMe(buffered)) {
+                forgetSeen(buffered);
+                closed.set(i, flow);
+                return false;
+            }
+        }
+        forgetSeen(flow);
+        return false;
+    }
+
+    private void forgetSeen(TrackedFlow flow) {
+        seen.remove(flow.flowId);
+    }
+}

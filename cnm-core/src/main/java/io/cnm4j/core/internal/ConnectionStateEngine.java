@@ -1,0 +1,248 @@
+package io.cnm4j.core.internal;
+
+import io.cnm4j.core.ConnectionKey;
+import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.Counters;
+import io.cnm4j.core.DnsStats;
+import io.cnm4j.core.Errno;
+import io.cnm4j.core.Family;
+import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.Protocol;
+import io.cnm4j.core.Telemetry;
+import io.cnm4j.core.spi.ConnectionEvent;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The per-consumer delta engine, with the semantics of Datadog's {@code network/state.go}:
+ * flows are tracked by id (socket cookie) so a reused tuple never mixes counts; every
+ * registered client gets the counters it has not seen since its own previous read; closed
+ * flows are delivered exactly once to every client registered when they closed; flows are then
+ * aggregated by tuple and direction; zero deltas are not reported; every drop is counted.
+ *
+ * <p>Not thread-safe: the monitor calls it under one lock.
+ */
+public final class ConnectionStateEngine {
+    private final MonitorConfig config;
+    private final ConnectionFilter filter;
+    private final boolean[] trackedErrnos = new boolean[256];
+    private final LongObjectMap<TrackedFlow> active;
+    private final Map<String, ClientState> clients = new LinkedHashMap<>();
+    private final byte[] ipv4 = new byte[4];
+    private long eventsApplied;
+    private long connDropped;
+    private long closedConnDropped;
+    private long clientStateDropped;
+    private long dnsStatsDropped;
+    private long clientsExpired;
+
+    public ConnectionStateEngine(MonitorConfig config) {
+        this.config = config;
+        this.filter = ConnectionFilter.compile(config.sourceExclusions(), config.destinationExclusions());
+        this.active = new LongObjectMap<>(Math.min(config.maxTrackedConnections(), 1 << 16));
+        for (Errno errno : config.trackedFailures()) {
+            trackedErrnos[errno.number()] = true;
+        }
+    }
+
+    /** Applies one event; the event may be reused by the caller afterwards. */
+    public void apply(ConnectionEvent event) {
+        eventsApplied++;
+        TrackedFlow flow = active.get(event.flowId());
+        boolean closing = event.kind() == ConnectionEvent.Kind.CLOSED;
+        if (flow == null) {
+            if (!closing && active.size() >= config.maxTrackedConnections()) {
+                connDropped++;
+                return;
+            }
+            ConnectionKey key = keyOf(event);
+            flow = new TrackedFlow(event.flowId(), key, !accepts(key));
+            if (!closing) {
+                active.put(event.flowId(), flow);
+            }
+        } else if (closing) {
+            active.remove(event.flowId());
+        }
+        flow.absorb(event);
+        if (closing) {
+            int errno = event.failureErrno();
+            flow.close(errno > 0 && errno < trackedErrnos.length && trackedErrnos[errno] ? errno : 0);
+            if (!flow.excluded) {
+                for (ClientState client : clients.values()) {
+                    if (!client.bufferClosed(flow, config.closedBufferSize())) {
+                        closedConnDropped++;
+                    }
+                }
+            }
+        }
+    }
+
+    private boolean accepts(ConnectionKey key) {
+        if (key.protocol() == Protocol.TCP && !config.collectTcp()
+                || key.protocol() == Protocol.UDP && !config.collectUdp()
+                || key.family() == Family.V6 && !config.collectIpv6()) {
+            return false;
+        }
+        return !filter.excludes(key);
+    }
+
+    private ConnectionKey keyOf(ConnectionEvent event) {
+        return new ConnectionKey(event.family(), event.protocol(),
+                address(event.family(), event.localAddress()), event.localPort(),
+                address(event.family(), event.remoteAddress()), event.remotePort(),
+                event.pid(), event.netns());
+    }
+
+    private InetAddress address(Family family, byte[] bytes) {
+        try {
+            if (family == Family.V4) {
+                System.arraycopy(bytes, 0, ipv4, 0, 4);
+                return InetAddress.getByAddress(ipv4);
+            }
+            return InetAddress.getByAddress(Arrays.copyOf(bytes, 16));
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Registers a client; closed flows are buffered for it from now on. Registering twice is harmless. */
+    public void registerClient(String id, boolean pinned, long nowNanos) {
+        clients.computeIfAbsent(id, name -> new ClientState(name, pinned, nowNanos));
+    }
+
+    public void unregisterClient(String id) {
+        clients.remove(id);
+    }
+
+    public boolean hasClient(String id) {
+        return clients.containsKey(id);
+    }
+
+    /** Forgets clients (not pinned ones) that have not read for longer than the client expiry. */
+    public void expireClients(long nowNanos) {
+        long expiryNanos = config.clientExpiry().toNanos();
+        int before = clients.size();
+        clients.values().removeIf(c -> !c.pinned && nowNanos - c.lastPollNanos > expiryNanos);
+        clientsExpired += before - clients.size();
+    }
+
+    /** Adds an interval's DNS statistics to every client's pending statistics. */
+    public void addDnsStats(List<DnsStats> interval) {
+        if (interval.isEmpty()) {
+            return;
+        }
+        for (ClientState client : clients.values()) {
+            for (DnsStats stats : interval) {
+                DnsStats pending = client.dns.get(stats.key());
+                if (pending != null) {
+                    client.dns.put(stats.key(), pending.plus(stats));
+                } else if (client.dns.size() < config.maxDnsStats()) {
+                    client.dns.put(stats.key(), stats);
+                } else {
+                    dnsStatsDropped++;
+                }
+            }
+        }
+    }
+
+    /** The DNS statistics pending for a client, which are then cleared. */
+    public List<DnsStats> takeDnsStats(String clientId) {
+        ClientState client = client(clientId);
+        List<DnsStats> pending = List.copyOf(client.dns.values());
+        client.dns.clear();
+        return pending;
+    }
+
+    /** The telemetry increase since the client's previous call, given the current totals. */
+    public Telemetry telemetryDelta(String clientId, Telemetry totals) {
+        ClientState client = client(clientId);
+        Telemetry delta = totals.minus(client.telemetryAtLastPoll);
+        client.telemetryAtLastPoll = totals;
+        return delta;
+    }
+
+    /**
+     * The connections with a non-zero delta for this client since its previous read, aggregated
+     * by tuple and direction, and the client's state advanced past them.
+     */
+    public List<ConnectionStats> read(String clientId, long nowNanos) {
+        ClientState client = client(clientId);
+        client.lastPollNanos = nowNanos;
+        long generation = ++client.pollGeneration;
+        Map<AggregationKey, FlowAggregate> aggregates = new LinkedHashMap<>();
+        for (TrackedFlow flow : client.closed) {
+            SeenCounters seen = client.seen.remove(flow.flowId);
+            Counters last = seen == null ? flow.counters() : seen.deltaTo(flow);
+            collect(aggregates, flow, last);
+        }
+        client.closed.clear();
+        active.forEachValue(flow -> {
+            if (flow.excluded) {
+                return;
+            }
+            SeenCounters seen = client.seen.get(flow.flowId);
+            if (seen == null) {
+                if (client.seen.size() >= config.maxClientConnections()) {
+                    clientStateDropped++;
+                    return;
+                }
+                seen = new SeenCounters();
+                client.seen.put(flow.flowId, seen);
+                collect(aggregates, flow, flow.counters());
+            } else {
+                collect(aggregates, flow, seen.deltaTo(flow));
+            }
+            seen.copyFrom(flow);
+            seen.pollGeneration = generation;
+        });
+        client.seen.removeIf(seen -> seen.pollGeneration != generation);
+        return IntraHostMarker.mark(aggregates.values().stream().map(FlowAggregate::toStats).toList());
+    }
+
+    private static void collect(Map<AggregationKey, FlowAggregate> aggregates, TrackedFlow flow, Counters last) {
+        if (last.isZero()) {
+            return;
+        }
+        aggregates.computeIfAbsent(new AggregationKey(flow.key, flow.direction), k -> new FlowAggregate())
+                .add(flow, last);
+    }
+
+    private ClientState client(String clientId) {
+        ClientState client = clients.get(clientId);
+        if (client == null) {
+            throw new IllegalStateException("client '" + clientId + "' is not registered (or expired)");
+        }
+        return client;
+    }
+
+    /** Live flows currently tracked. */
+    public int activeCount() {
+        return active.size();
+    }
+
+    /** The engine's counters, as telemetry totals. */
+    public Map<String, Long> counters() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put(Telemetry.EVENTS_APPLIED, eventsApplied);
+        counters.put(Telemetry.CONN_DROPPED, connDropped);
+        counters.put(Telemetry.CLOSED_CONN_DROPPED, closedConnDropped);
+        counters.put(Telemetry.CLIENT_STATE_DROPPED, clientStateDropped);
+        counters.put(Telemetry.DNS_STATS_DROPPED, dnsStatsDropped);
+        counters.put(Telemetry.CLIENTS_EXPIRED, clientsExpired);
+        return counters;
+    }
+
+    /** Closed flows waiting for a client's next read. */
+    public int pendingClosed(String clientId) {
+        return client(clientId).closed.size();
+    }
+
+    List<String> clientIds() {
+        return new ArrayList<>(clients.keySet());
+    }
+}

@@ -1,0 +1,65 @@
+package io.cnm4j.core.internal;
+
+import io.cnm4j.core.ConnectionKey;
+import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.Counters;
+import io.cnm4j.core.Direction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Flows of one tuple within one read: counters summed, RTT averaged over the flows that have
+ * one, failures counted by errno, closed only when every flow is closed.
+ */
+final class FlowAggregate {
+    private ConnectionKey key;
+    private Direction direction;
+    private long cookie;
+    private Counters total = Counters.ZERO;
+    private Counters last = Counters.ZERO;
+    private long rttSum;
+    private long rttVarSum;
+    private int rttCount;
+    private Map<Integer, Long> failures;
+    private long startNanos = Long.MAX_VALUE;
+    private long lastUpdateNanos = Long.MIN_VALUE;
+    private boolean allClosed = true;
+
+    void add(TrackedFlow flow, Counters delta) {
+        key = flow.key;
+        direction = flow.direction;
+        if (flow.lastUpdateEpochNanos >= lastUpdateNanos) {
+            cookie = flow.cookie;
+        }
+        total = total.plus(flow.counters());
+        last = last.plus(delta);
+        if (flow.rttMicros != 0 || flow.rttVarMicros != 0) {
+            rttSum += flow.rttMicros;
+            rttVarSum += flow.rttVarMicros;
+            rttCount++;
+        }
+        if (flow.closed && flow.failureErrno != 0) {
+            if (failures == null) {
+                failures = new TreeMap<>();
+            }
+            failures.merge(flow.failureErrno, 1L, Long::sum);
+        }
+        startNanos = Math.min(startNanos, flow.startEpochNanos);
+        lastUpdateNanos = Math.max(lastUpdateNanos, flow.lastUpdateEpochNanos);
+        allClosed &= flow.closed;
+    }
+
+    ConnectionStats toStats() {
+        return new ConnectionStats(key, direction, cookie, total, last,
+                rttCount == 0 ? 0 : rttSum / rttCount, rttCount == 0 ? 0 : rttVarSum / rttCount,
+                failures == null ? Map.of() : failures,
+                instant(startNanos), instant(Math.max(startNanos, lastUpdateNanos)), allClosed, false, null,
+                List.of(), Map.of());
+    }
+
+    private static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+}

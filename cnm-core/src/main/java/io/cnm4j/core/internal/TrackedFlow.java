@@ -1,0 +1,77 @@
+package io.cnm4j.core.internal;
+
+import io.cnm4j.core.ConnectionKey;
+import io.cnm4j.core.Counters;
+import io.cnm4j.core.Direction;
+import io.cnm4j.core.Protocol;
+import io.cnm4j.core.spi.ConnectionEvent;
+
+/**
+ * The engine's state of one flow (one socket, or one peer of an unconnected UDP socket).
+ * Mutable while live; never modified once closed, so closed flows can be shared by every
+ * client's closed buffer. Confined to the engine's lock.
+ */
+final class TrackedFlow {
+    final long flowId;
+    final ConnectionKey key;
+    final boolean excluded;
+    Direction direction;
+    long cookie;
+    long bytesSent;
+    long bytesReceived;
+    long packetsSent;
+    long packetsReceived;
+    long retransmits;
+    long tcpEstablished;
+    long tcpClosed;
+    long rttMicros;
+    long rttVarMicros;
+    int failureErrno;
+    long startEpochNanos;
+    long lastUpdateEpochNanos;
+    boolean closed;
+
+    TrackedFlow(long flowId, ConnectionKey key, boolean excluded) {
+        this.flowId = flowId;
+        this.key = key;
+        this.excluded = excluded;
+    }
+
+    /**
+     * Takes the event's values. Counters only grow: an event carrying a smaller value than one
+     * already seen (reordered or reset) does not move them back.
+     */
+    void absorb(ConnectionEvent event) {
+        direction = event.direction() == Direction.NONE && direction != null ? direction : event.direction();
+        cookie = event.cookie();
+        bytesSent = Math.max(bytesSent, event.bytesSent());
+        bytesReceived = Math.max(bytesReceived, event.bytesReceived());
+        packetsSent = Math.max(packetsSent, event.packetsSent());
+        packetsReceived = Math.max(packetsReceived, event.packetsReceived());
+        retransmits = Math.max(retransmits, event.retransmits());
+        if (key.protocol() == Protocol.TCP && event.establishedAfterStart()) {
+            tcpEstablished = 1;
+        }
+        if (event.rttMicros() != 0 || event.rttVarMicros() != 0) {
+            rttMicros = event.rttMicros();
+            rttVarMicros = event.rttVarMicros();
+        }
+        if (startEpochNanos == 0 || (event.startEpochNanos() != 0 && event.startEpochNanos() < startEpochNanos)) {
+            startEpochNanos = event.startEpochNanos();
+        }
+        lastUpdateEpochNanos = Math.max(lastUpdateEpochNanos, event.lastUpdateEpochNanos());
+    }
+
+    void close(int errno) {
+        closed = true;
+        failureErrno = errno;
+        if (key.protocol() == Protocol.TCP) {
+            tcpClosed = 1;
+        }
+    }
+
+    Counters counters() {
+        return new Counters(bytesSent, bytesReceived, packetsSent, packetsReceived, retransmits, tcpEstablished,
+                tcpClosed);
+    }
+}

@@ -1,0 +1,23 @@
+package io.cnm4j.core.spi;
+
+import java.util.Objects;
+
+/**
+ * Whether a backend can run on this host, and why not.
+ *
+ * @param available true when the backend can be opened
+ * @param reason one sentence: what is missing and what to do, or how it will run
+ */
+public record Availability(boolean available, String reason) {
+    public Availability {
+        Objects.requireNonNull(reason, "reason");
+    }
+
+    public static Availability available(String how) {
+        return new Availability(true, how);
+    }
+
+    public static Availability unavailable(String why) {
+        return new Availability(false, why);
+    }
+}

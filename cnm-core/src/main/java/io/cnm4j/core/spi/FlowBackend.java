@@ -1,0 +1,43 @@
+package io.cnm4j.core.spi;
+
+import io.cnm4j.core.DnsStats;
+import io.cnm4j.core.Feature;
+import io.cnm4j.core.FeatureStatus;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A running source of connection events, opened by a {@link FlowBackendProvider}. Holds native
+ * resources until {@link #close()}, which must be idempotent.
+ *
+ * <p>The monitor calls {@link #readActive}, {@link #drainDnsStats}, {@link #dnsNames} and
+ * {@link #telemetry} from its collecting thread only, never concurrently with each other.
+ */
+public interface FlowBackend extends AutoCloseable {
+    /** Starts capturing; closed connections then flow into the context's sink. */
+    void start();
+
+    /** Reports every live flow's current monotonic counters to the consumer. */
+    void readActive(ActiveConnectionConsumer consumer);
+
+    /** The features this backend provides on this host, with reasons for those it does not. */
+    Map<Feature, FeatureStatus> features();
+
+    /** The backend's own loss and health counters, as totals since start. */
+    Map<String, Long> telemetry();
+
+    /** DNS statistics completed since the previous call; empty when the backend captures no DNS. */
+    default List<DnsStats> drainDnsStats() {
+        return List.of();
+    }
+
+    /** Names that resolved the address in captured DNS answers, most recent first. */
+    default List<String> dnsNames(InetAddress address) {
+        return List.of();
+    }
+
+    /** Stops capturing and frees every native resource; calling it twice is harmless. */
+    @Override
+    void close();
+}

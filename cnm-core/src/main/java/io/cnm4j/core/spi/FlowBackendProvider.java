@@ -1,0 +1,23 @@
+package io.cnm4j.core.spi;
+
+import io.cnm4j.core.MonitorConfig;
+
+/**
+ * Discovered through {@link java.util.ServiceLoader}: describes one backend, says whether it
+ * can run here and opens it. The monitor opens the available provider with the highest
+ * priority (or the one named in {@link MonitorConfig#backend()}) and reports why the others
+ * were refused.
+ */
+public interface FlowBackendProvider {
+    /** Short unique name, such as {@code "linux-ebpf"}. */
+    String name();
+
+    /** Higher wins among available providers. */
+    int priority();
+
+    /** Whether the backend can run on this host with this configuration; never throws. */
+    Availability availability(MonitorConfig config);
+
+    /** Opens the backend; it must not capture before {@link FlowBackend#start()}. */
+    FlowBackend open(BackendContext context);
+}
