@@ -1,0 +1,17 @@
+package io.cnm4j.dns;
+
+/** What {@link DnsQueryMatcher#onMessage} did with one message. */
+public enum DnsMatchOutcome {
+    /** A query, now awaiting its response. */
+    QUERY_PENDING,
+    /** A query whose key was already pending (a retransmission); the first one keeps counting. */
+    QUERY_DUPLICATE,
+    /** A query dropped because the pending-query table was full; counted. */
+    QUERY_DROPPED_AT_CAPACITY,
+    /** A response that completed its query; the listener was called. */
+    RESPONSE_MATCHED,
+    /** A response that came after the timeout; the listener was called with a timeout. */
+    RESPONSE_AFTER_TIMEOUT,
+    /** A response with no pending query (never seen, dropped, or already expired); counted. */
+    RESPONSE_UNMATCHED
+}

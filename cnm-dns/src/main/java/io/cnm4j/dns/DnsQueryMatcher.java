@@ -1,0 +1,219 @@
+package io.cnm4j.dns;
+
+import io.cnm4j.dns.internal.PendingQueryTable;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Pairs captured DNS queries with their responses and reports each completed query, with its
+ * response code and latency, or as a timeout, to a {@link DnsQueryListener}.
+ *
+ * <p>A query and its response share the key (client address, client port, server address, IP
+ * protocol, transaction id), as in RFC 5452 §9.1. Latency is measured between the capture
+ * timestamps passed in, in nanoseconds from any single clock. A query without a response within the
+ * timeout is reported as a timeout, either when {@link #expire} runs or when its late response
+ * arrives. Queries beyond the pending-query limit are dropped, and responses without a pending
+ * query are dropped; both are counted, never silently lost.
+ *
+ * <p>After construction nothing is allocated per message except the String of a domain the
+ * {@link DomainInterner} has not seen recently.
+ *
+ * <p>Not thread-safe: all methods, counters included, must be called from one thread (typically the
+ * capture thread), which is also the thread that calls the listener.
+ */
+public final class DnsQueryMatcher {
+    /** Pending queries tracked by default. */
+    public static final int DEFAULT_MAX_PENDING_QUERIES = 10_000;
+    /** Time after which an unanswered query counts as a timeout by default. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(15);
+
+    private final PendingQueryTable pending;
+    private final long timeoutNanos;
+    private final DomainInterner domains;
+    private final DnsQueryListener listener;
+    private final CompletedDnsQuery completed = new CompletedDnsQuery();
+
+    private long matchedResponses;
+    private long unmatchedResponses;
+    private long timeouts;
+    private long duplicateQueries;
+    private long queriesDroppedAtCapacity;
+
+    private DnsQueryMatcher(Builder builder) {
+        this.pending = new PendingQueryTable(builder.maxPendingQueries);
+        this.timeoutNanos = builder.queryTimeout.toNanos();
+        this.domains = builder.domains != null ? builder.domains : new DomainInterner();
+        this.listener = builder.listener;
+    }
+
+    /** Starts configuring a matcher that reports completed queries to {@code listener}. */
+    public static Builder builder(DnsQueryListener listener) {
+        return new Builder(listener);
+    }
+
+    /**
+     * Takes one successfully parsed message: a query is remembered, a response completes its query.
+     *
+     * @param flow              addresses, ports and protocol of the packet that carried the message
+     * @param message           the message, as filled by {@link DnsMessageParser} with status OK
+     * @param captureTimeNanos  when the packet was captured, in nanoseconds
+     */
+    public DnsMatchOutcome onMessage(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
+        return message.isResponse()
+                ? onResponse(flow, message, captureTimeNanos)
+                : onQuery(flow, message, captureTimeNanos);
+    }
+
+    /**
+     * Reports every query at least the timeout old at {@code nowNanos} (same clock as the capture
+     * timestamps) as a timeout. Queries are checked in arrival order, so a query captured with an
+     * earlier timestamp than one that arrived before it may expire one call late.
+     *
+     * @return how many queries timed out
+     */
+    public int expire(long nowNanos) {
+        int expired = 0;
+        for (int entry = pending.oldest();
+                entry != PendingQueryTable.NONE && nowNanos - pending.queryNanos(entry) >= timeoutNanos;
+                entry = pending.oldest()) {
+            timeouts++;
+            expired++;
+            complete(entry, CompletedDnsQuery.NO_RESPONSE, nowNanos);
+        }
+        return expired;
+    }
+
+    /** Queries awaiting a response. */
+    public int pendingQueries() {
+        return pending.size();
+    }
+
+    /** Responses that completed their query in time. */
+    public long matchedResponses() {
+        return matchedResponses;
+    }
+
+    /** Responses dropped because no query was pending for them. */
+    public long unmatchedResponses() {
+        return unmatchedResponses;
+    }
+
+    /** Queries reported as timeouts, by {@link #expire} or because their response came too late. */
+    public long timeouts() {
+        return timeouts;
+    }
+
+    /** Queries ignored because the same key was already pending (client retransmissions). */
+    public long duplicateQueries() {
+        return duplicateQueries;
+    }
+
+    /** Queries dropped because the pending-query limit was reached. */
+    public long queriesDroppedAtCapacity() {
+        return queriesDroppedAtCapacity;
+    }
+
+    private DnsMatchOutcome onQuery(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
+        long tag = keyTag(flow.sourcePort(), flow.ipProtocol(), message.id());
+        if (pending.find(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(), flow.destinationLow(), tag)
+                != PendingQueryTable.NONE) {
+            duplicateQueries++;
+            return DnsMatchOutcome.QUERY_DUPLICATE;
+        }
+        if (pending.size() == pending.capacity()) {
+            queriesDroppedAtCapacity++;
+            return DnsMatchOutcome.QUERY_DROPPED_AT_CAPACITY;
+        }
+        pending.insert(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(), flow.destinationLow(), tag,
+                captureTimeNanos, message.questionName(domains), message.questionType());
+        return DnsMatchOutcome.QUERY_PENDING;
+    }
+
+    private DnsMatchOutcome onResponse(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
+        long tag = keyTag(flow.destinationPort(), flow.ipProtocol(), message.id());
+        int entry = pending.find(flow.destinationHigh(), flow.destinationLow(), flow.sourceHigh(),
+                flow.sourceLow(), tag);
+        if (entry == PendingQueryTable.NONE) {
+            unmatchedResponses++;
+            return DnsMatchOutcome.RESPONSE_UNMATCHED;
+        }
+        if (captureTimeNanos - pending.queryNanos(entry) >= timeoutNanos) {
+            timeouts++;
+            complete(entry, CompletedDnsQuery.NO_RESPONSE, captureTimeNanos);
+            return DnsMatchOutcome.RESPONSE_AFTER_TIMEOUT;
+        }
+        matchedResponses++;
+        complete(entry, message.responseCode(), captureTimeNanos);
+        return DnsMatchOutcome.RESPONSE_MATCHED;
+    }
+
+    private void complete(int entry, int responseCode, long completionNanos) {
+        long tag = pending.tag(entry);
+        completed.setAddresses(pending.clientHigh(entry), pending.clientLow(entry), pending.serverHigh(entry),
+                pending.serverLow(entry));
+        completed.setQuery(clientPortOf(tag), ipProtocolOf(tag), transactionIdOf(tag), pending.domain(entry),
+                pending.queryType(entry));
+        // Capture clocks of different CPUs can disagree slightly; never report a negative latency.
+        long latencyMicros = Math.max(0, completionNanos - pending.queryNanos(entry)) / 1_000;
+        completed.setResult(responseCode, latencyMicros);
+        // Removed before the callback so that a throwing listener cannot leave the entry behind.
+        pending.remove(entry);
+        listener.onQueryCompleted(completed);
+    }
+
+    private static long keyTag(int clientPort, int ipProtocol, int transactionId) {
+        return ((long) clientPort << 24) | ((long) ipProtocol << 16) | transactionId;
+    }
+
+    private static int clientPortOf(long tag) {
+        return (int) (tag >>> 24) & 0xFFFF;
+    }
+
+    private static int ipProtocolOf(long tag) {
+        return (int) (tag >>> 16) & 0xFF;
+    }
+
+    private static int transactionIdOf(long tag) {
+        return (int) tag & 0xFFFF;
+    }
+
+    /** Configuration of a {@link DnsQueryMatcher}; not thread-safe. */
+    public static final class Builder {
+        private final DnsQueryListener listener;
+        private int maxPendingQueries = DEFAULT_MAX_PENDING_QUERIES;
+        private Duration queryTimeout = DEFAULT_QUERY_TIMEOUT;
+        private DomainInterner domains;
+
+        private Builder(DnsQueryListener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        /** Queries awaiting a response at most; further ones are dropped and counted. Default 10,000. */
+        public Builder maxPendingQueries(int max) {
+            if (max <= 0) {
+                throw new IllegalArgumentException("maxPendingQueries must be positive: " + max);
+            }
+            this.maxPendingQueries = max;
+            return this;
+        }
+
+        /** Time without response after which a query is a timeout. Default 15 s. */
+        public Builder queryTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("queryTimeout must be positive: " + timeout);
+            }
+            this.queryTimeout = timeout;
+            return this;
+        }
+
+        /** Interner for domain names, to share with other components; a private one by default. */
+        public Builder domainInterner(DomainInterner interner) {
+            this.domains = Objects.requireNonNull(interner, "interner");
+            return this;
+        }
+
+        public DnsQueryMatcher build() {
+            return new DnsQueryMatcher(this);
+        }
+    }
+}
