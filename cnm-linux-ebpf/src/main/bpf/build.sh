@@ -1,0 +1,17 @@
+#!/bin/sh
+# Rebuilds the BPF object(s) into OUTDIR. The committed object under
+# src/main/resources/io/cnm4j/linux/bpf was built with clang/llvm 14; another
+# major version compiles differently, so CI compares with that version.
+# The prefix map keeps the checkout path out of the BTF line info, and DWARF
+# is stripped; .BTF/.BTF.ext stay for CO-RE. Same source gives the same bytes.
+set -eu
+out=${1:?usage: build.sh OUTDIR}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+cd "$(dirname "$0")"
+CLANG=${CLANG:-clang}
+LLVM_STRIP=${LLVM_STRIP:-llvm-strip}
+"$CLANG" -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+	-I"/usr/include/$("$CLANG" -print-multiarch)" -fdebug-prefix-map="$(pwd)"=. \
+	-c cnm_conn.bpf.c -o "$out/cnm_conn.bpf.o"
+"$LLVM_STRIP" -g "$out/cnm_conn.bpf.o"

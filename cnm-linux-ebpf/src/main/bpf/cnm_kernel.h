@@ -1,0 +1,89 @@
+/*
+ * The few kernel types and constants cnm_conn.bpf.c uses, instead of a
+ * generated vmlinux.h. Only the fields read are declared; with
+ * preserve_access_index clang records each access as a CO-RE relocation and
+ * libbpf rewrites the offsets from the running kernel's BTF at load time, so
+ * member order and the missing members do not matter. Anonymous unions in
+ * the real kernel types (e.g. around skc_daddr) are matched by field name.
+ */
+#ifndef CNM_KERNEL_H
+#define CNM_KERNEL_H
+
+#include <linux/types.h>
+
+#define AF_INET 2
+#define AF_INET6 10
+
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+
+#define MSG_PEEK 2
+
+/* include/net/tcp_states.h */
+#define TCP_ESTABLISHED 1
+#define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
+#define TCP_CLOSE 7
+#define TCP_LISTEN 10
+
+#define ECANCELED 125
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} __attribute__((preserve_access_index)) possible_net_t;
+
+struct in6_addr {
+	union {
+		__u8 u6_addr8[16];
+		__be32 u6_addr32[4];
+	} in6_u;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	__be32 skc_daddr;
+	__be32 skc_rcv_saddr;
+	__be16 skc_dport;
+	__u16 skc_num;
+	unsigned short skc_family;
+	volatile unsigned char skc_state;
+	possible_net_t skc_net;
+	struct in6_addr skc_v6_daddr;
+	struct in6_addr skc_v6_rcv_saddr;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+	int sk_err;
+} __attribute__((preserve_access_index));
+
+struct inet_sock {
+	__be16 inet_sport;
+} __attribute__((preserve_access_index));
+
+struct inet_connection_sock {
+	struct inet_sock icsk_inet;
+} __attribute__((preserve_access_index));
+
+struct tcp_sock {
+	struct inet_connection_sock inet_conn;
+	__u32 segs_in;
+	__u32 segs_out;
+	__u32 total_retrans;
+	__u32 srtt_us;
+	__u32 mdev_us;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
+#endif

@@ -1,0 +1,48 @@
+package io.cnm4j.linux.internal;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Finds where the cgroup v2 hierarchy is mounted, from {@code /proc/mounts}. */
+public final class CgroupMounts {
+    private CgroupMounts() {
+    }
+
+    /** The first {@code cgroup2} mount point in a mounts table, if any. */
+    public static Optional<Path> cgroup2(List<String> mountLines) {
+        for (String line : mountLines) {
+            String[] fields = line.split(" ");
+            if (fields.length >= 3 && fields[2].equals("cgroup2")) {
+                // /proc/mounts escapes spaces and other specials as octal (\040)
+                return Optional.of(Path.of(unescape(fields[1])));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The cgroup v2 mount point of this host, if mounted. */
+    public static Optional<Path> cgroup2() {
+        try {
+            return cgroup2(Files.readAllLines(Path.of("/proc/mounts")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String unescape(String field) {
+        StringBuilder out = new StringBuilder(field.length());
+        for (int i = 0; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c == '\\' && i + 3 < field.length() && field.substring(i + 1, i + 4).matches("[0-7]{3}")) {
+                out.append((char) Integer.parseInt(field.substring(i + 1, i + 4), 8));
+                i += 3;
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,77 @@
+package io.cnm4j.linux.internal;
+
+import static io.cnm4j.linux.internal.ConnRecordLayout.*;
+
+import io.cnm4j.core.Direction;
+import io.cnm4j.core.Family;
+import io.cnm4j.core.Protocol;
+import io.cnm4j.core.spi.ConnectionEvent;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * Decodes {@code conn_key}/{@code conn_stats} records in place into a reusable
+ * {@link ConnectionEvent}, allocating nothing. Times are converted from the kernel's
+ * {@code CLOCK_MONOTONIC} to epoch nanoseconds with an offset measured once.
+ */
+final class ConnRecordDecoder {
+    private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
+    private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
+    private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
+
+    private final long monotonicToEpochNanos;
+
+    ConnRecordDecoder(long monotonicToEpochNanos) {
+        this.monotonicToEpochNanos = monotonicToEpochNanos;
+    }
+
+    /** The id the state engine tracks a flow by: the cookie for TCP, cookie and peer for UDP. */
+    static long flowId(MemorySegment key, long keyOffset) {
+        long cookie = key.get(U64, keyOffset + KEY_COOKIE);
+        if (key.get(ValueLayout.JAVA_BYTE, keyOffset + KEY_PROTOCOL) == PROTOCOL_TCP) {
+            return cookie;
+        }
+        long h = cookie * 0x9E3779B97F4A7C15L;
+        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR));
+        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR + 8));
+        return mix(h ^ (key.get(U16, keyOffset + KEY_RPORT) & 0xFFFF));
+    }
+
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        return h;
+    }
+
+    /** Fills the event (kind left to the caller) from a key and its stats value. */
+    void decode(MemorySegment key, long keyOffset, MemorySegment stats, long statsOffset, ConnectionEvent out) {
+        out.flowId(flowId(key, keyOffset));
+        out.cookie(key.get(U64, keyOffset + KEY_COOKIE));
+        boolean v6 = stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_FAMILY) == FAMILY_V6;
+        out.family(v6 ? Family.V6 : Family.V4);
+        out.protocol(stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_PROTOCOL) == PROTOCOL_TCP
+                ? Protocol.TCP : Protocol.UDP);
+        MemorySegment.copy(stats, ValueLayout.JAVA_BYTE, statsOffset + STATS_LADDR, out.localAddress(), 0, 16);
+        MemorySegment.copy(stats, ValueLayout.JAVA_BYTE, statsOffset + STATS_RADDR, out.remoteAddress(), 0, 16);
+        out.localPort(stats.get(U16, statsOffset + STATS_LPORT) & 0xFFFF);
+        out.remotePort(stats.get(U16, statsOffset + STATS_RPORT) & 0xFFFF);
+        out.direction(switch (stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_DIRECTION)) {
+            case 1 -> Direction.INCOMING;
+            case 2 -> Direction.OUTGOING;
+            default -> Direction.NONE;
+        });
+        out.establishedAfterStart(stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_ESTABLISHED) != 0);
+        out.pid(stats.get(U32, statsOffset + STATS_PID));
+        out.netns(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_NETNS)));
+        out.startEpochNanos(stats.get(U64, statsOffset + STATS_START_NS) + monotonicToEpochNanos);
+        out.lastUpdateEpochNanos(stats.get(U64, statsOffset + STATS_LAST_UPDATE_NS) + monotonicToEpochNanos);
+        out.bytesSent(stats.get(U64, statsOffset + STATS_BYTES_SENT));
+        out.bytesReceived(stats.get(U64, statsOffset + STATS_BYTES_RECV));
+        out.packetsSent(stats.get(U64, statsOffset + STATS_PACKETS_SENT));
+        out.packetsReceived(stats.get(U64, statsOffset + STATS_PACKETS_RECV));
+        out.retransmits(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_RETRANSMITS)));
+        out.rttMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_SRTT_US)));
+        out.rttVarMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_RTTVAR_US)));
+    }
+}

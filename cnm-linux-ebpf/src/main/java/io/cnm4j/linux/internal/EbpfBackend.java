@@ -1,0 +1,263 @@
+package io.cnm4j.linux.internal;
+
+import static io.cnm4j.linux.internal.ConnRecordLayout.*;
+
+import io.cnm4j.core.Feature;
+import io.cnm4j.core.FeatureStatus;
+import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.Telemetry;
+import io.cnm4j.core.spi.ActiveConnectionConsumer;
+import io.cnm4j.core.spi.BackendContext;
+import io.cnm4j.core.spi.ConnectionEvent;
+import io.cnm4j.core.spi.ConnectionEventSink;
+import io.cnm4j.core.spi.FlowBackend;
+import io.cnm4j.linux.internal.libbpf.BpfException;
+import io.cnm4j.linux.internal.libbpf.BpfHashMap;
+import io.cnm4j.linux.internal.libbpf.BpfObject;
+import io.cnm4j.linux.internal.libbpf.RingBufferReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The eBPF backend: loads {@code cnm_conn.bpf.o}, attaches its tracepoint and cgroup programs,
+ * turns ring-buffer close events into {@link ConnectionEvent}s on a polling thread, and reads
+ * the live-connection map in batches at every collection.
+ *
+ * <p>Owns the BPF object (and through it every program, map, link and the ring buffer); all of
+ * them are freed by {@link #close()}.
+ */
+public final class EbpfBackend implements FlowBackend {
+    private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
+    private static final String OBJECT_RESOURCE = "/io/cnm4j/linux/bpf/cnm_conn.bpf.o";
+    private static final int BATCH_ENTRIES = 1024;
+    private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(100);
+    /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
+    private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+
+    private final ConnectionEventSink sink;
+    private final BpfObject object;
+    private final BpfHashMap connections;
+    private final BpfHashMap telemetryMap;
+    private final RingBufferReader closedEvents;
+    private final ConnRecordDecoder decoder;
+    private final DirectionResolver directions = new DirectionResolver();
+    private final Path cgroupRoot;
+    private final ConnectionEvent scratch = new ConnectionEvent();
+    private final Set<Long> releasedUdpSockets = ConcurrentHashMap.newKeySet();
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment expiredKeys;
+    private final MemorySegment telemetryKey;
+    private final MemorySegment telemetryValue;
+    private final long monotonicToEpochNanos;
+    private int expiredCount;
+    private volatile boolean running;
+    private Thread poller;
+    private boolean closed;
+
+    private EbpfBackend(BackendContext context, BpfObject object, Path cgroupRoot) throws BpfException {
+        this.sink = context.events();
+        this.object = object;
+        this.cgroupRoot = cgroupRoot;
+        Instant now = Instant.now();
+        this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
+        this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
+        this.connections = object.openHashMap("conn_stats", BATCH_ENTRIES);
+        this.telemetryMap = object.openHashMap("telemetry", 1);
+        this.closedEvents = object.openRingBuffer("closed_events", this::onClosedRecord);
+        this.expiredKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
+        this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
+        this.telemetryValue = arena.allocate(ValueLayout.JAVA_LONG);
+    }
+
+    /**
+     * Opens and loads the BPF object with the configured map sizes; nothing is attached yet.
+     *
+     * @throws IllegalStateException with libbpf's reason when loading fails
+     */
+    public static EbpfBackend open(BackendContext context) {
+        MonitorConfig config = context.config();
+        Path cgroupRoot = CgroupMounts.cgroup2().orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
+        BpfObject object = null;
+        try {
+            object = BpfObject.open("cnm_conn", objectBytes());
+            object.map("conn_stats").setMaxEntries(config.maxTrackedConnections());
+            object.load();
+            return new EbpfBackend(context, object, cgroupRoot);
+        } catch (BpfException | RuntimeException e) {
+            if (object != null) {
+                object.close();
+            }
+            throw new IllegalStateException("eBPF backend could not load: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] objectBytes() {
+        try (InputStream in = EbpfBackend.class.getResourceAsStream(OBJECT_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("BPF object " + OBJECT_RESOURCE + " is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void start() {
+        try {
+            object.attachAll(cgroupRoot);
+        } catch (BpfException e) {
+            throw new IllegalStateException("eBPF backend could not attach: " + e.getMessage(), e);
+        }
+        running = true;
+        poller = new Thread(this::pollClosedEvents, "cnm4j-ebpf-ringbuf");
+        poller.setDaemon(true);
+        poller.start();
+    }
+
+    private void pollClosedEvents() {
+        while (running) {
+            try {
+                closedEvents.poll(RING_POLL_TIMEOUT);
+            } catch (BpfException e) {
+                if (running) {
+                    LOG.error("polling the closed-connection ring buffer failed; stopping", e);
+                }
+                return;
+            }
+        }
+    }
+
+    /** Ring-buffer thread: one closed TCP connection or UDP peer, or a released UDP socket. */
+    private void onClosedRecord(MemorySegment memory, long offset, int length) {
+        if (length < EVENT_BYTES) {
+            return;
+        }
+        int kind = memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + EVENT_KIND);
+        if (kind == EVENT_UDP_RELEASED) {
+            releasedUdpSockets.add(memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + EVENT_KEY + KEY_COOKIE));
+            return;
+        }
+        ConnectionEvent event = sink.claim();
+        if (event == null) {
+            return;
+        }
+        decoder.decode(memory, offset + EVENT_KEY, memory, offset + EVENT_STATS, event);
+        event.kind(ConnectionEvent.Kind.CLOSED)
+                .failureErrno(memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + EVENT_FAILURE_ERRNO));
+        directions.resolve(event);
+        sink.publish(event);
+    }
+
+    @Override
+    public void readActive(ActiveConnectionConsumer consumer) {
+        if (!running) {
+            return;
+        }
+        directions.refresh();
+        long nowMonotonic = System.nanoTime();
+        expiredCount = 0;
+        try {
+            connections.readAll((keys, values, count) -> {
+                for (int i = 0; i < count; i++) {
+                    long keyOffset = (long) i * KEY_BYTES;
+                    long valueOffset = (long) i * STATS_BYTES;
+                    decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
+                    scratch.kind(ConnectionEvent.Kind.UPDATE);
+                    if (scratch.protocol() == io.cnm4j.core.Protocol.UDP && udpEnded(scratch, nowMonotonic)
+                            && expiredCount < BATCH_ENTRIES) {
+                        MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * KEY_BYTES, KEY_BYTES);
+                        expiredCount++;
+                        scratch.kind(ConnectionEvent.Kind.CLOSED);
+                    }
+                    directions.resolve(scratch);
+                    consumer.accept(scratch);
+                }
+            });
+            if (expiredCount > 0) {
+                connections.deleteAll(expiredKeys, expiredCount);
+            }
+        } catch (BpfException e) {
+            LOG.warn("reading the connection map failed: {}", e.getMessage());
+        }
+    }
+
+    private boolean udpEnded(ConnectionEvent event, long nowMonotonic) {
+        long lastUpdateMonotonic = event.lastUpdateEpochNanos() - monotonicToEpochNanos;
+        return releasedUdpSockets.contains(event.cookie()) || nowMonotonic - lastUpdateMonotonic > UDP_IDLE_NANOS;
+    }
+
+    @Override
+    public Map<Feature, FeatureStatus> features() {
+        Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
+        features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state, sock_send_length, sock_recv_length"));
+        features.put(Feature.UDP, FeatureStatus.on("cgroup_skb ingress/egress on the cgroup v2 root"));
+        features.put(Feature.IPV6, FeatureStatus.on("TCP and UDP over IPv6"));
+        features.put(Feature.TCP_RTT, FeatureStatus.on("tcp_sock srtt_us/mdev_us, as tcp_info reports them"));
+        features.put(Feature.TCP_RETRANSMITS, FeatureStatus.on("tcp_sock total_retrans"));
+        features.put(Feature.TCP_FAILURES, FeatureStatus.on("sk_err when a socket closes"));
+        features.put(Feature.PROCESS_ID, FeatureStatus.on("connecting process, or first process to send/receive"));
+        features.put(Feature.NETWORK_NAMESPACE, FeatureStatus.on("socket's network namespace inode"));
+        features.put(Feature.DNS, FeatureStatus.off("DNS capture is not part of this backend yet"));
+        features.put(Feature.NAT, FeatureStatus.off("conntrack NAT resolution is not implemented yet"));
+        return features;
+    }
+
+    @Override
+    public Map<String, Long> telemetry() {
+        Map<String, Long> counters = new LinkedHashMap<>();
+        counters.put(Telemetry.KERNEL_MAP_INSERT_FAILED, kernelCounter(TELEMETRY_CONN_INSERT_FAILED));
+        counters.put(Telemetry.RING_BUFFER_DROPPED, kernelCounter(TELEMETRY_RINGBUF_FULL));
+        counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
+        counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
+        counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
+        return counters;
+    }
+
+    private long kernelCounter(int slot) {
+        if (closed) {
+            return 0;
+        }
+        telemetryKey.set(ValueLayout.JAVA_INT, 0, slot);
+        try {
+            return telemetryMap.lookup(telemetryKey, telemetryValue) ? telemetryValue.get(ValueLayout.JAVA_LONG, 0) : 0;
+        } catch (BpfException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        running = false;
+        if (poller != null) {
+            try {
+                poller.join(RING_POLL_TIMEOUT.toMillis() * 20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        closed = true;
+        closedEvents.close();
+        connections.close();
+        telemetryMap.close();
+        object.close();
+        arena.close();
+    }
+}

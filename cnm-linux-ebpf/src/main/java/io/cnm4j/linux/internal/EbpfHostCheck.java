@@ -1,0 +1,44 @@
+package io.cnm4j.linux.internal;
+
+import io.cnm4j.linux.internal.libbpf.LibBpf;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Decides whether the eBPF backend can run on this host, and if not says in one sentence what
+ * is missing and what to do. Checks are ordered from the most fundamental.
+ */
+public final class EbpfHostCheck {
+    private static final Path BTF = Path.of("/sys/kernel/btf/vmlinux");
+
+    private EbpfHostCheck() {
+    }
+
+    /** Empty when everything needed is present; otherwise the reason. */
+    public static Optional<String> problem() {
+        String os = System.getProperty("os.name", "");
+        if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
+            return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.8+ with BTF");
+        }
+        Optional<String> libbpf = LibBpf.unavailableReason();
+        if (libbpf.isPresent()) {
+            return Optional.of(libbpf.get() + "; install libbpf 1.x (Debian/Ubuntu: apt-get install libbpf1)");
+        }
+        List<String> missing = ProcessCapabilities.current().missingForEbpf();
+        if (!missing.isEmpty()) {
+            return Optional.of("missing privileges " + String.join(", ", missing)
+                    + ": run as root or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN");
+        }
+        if (!Files.isReadable(BTF)) {
+            return Optional.of("the kernel exposes no BTF at " + BTF + ": use a kernel built with CONFIG_DEBUG_INFO_BTF (5.8+)");
+        }
+        if (CgroupMounts.cgroup2().isEmpty()) {
+            return Optional.of("cgroup v2 is not mounted (no cgroup2 entry in /proc/mounts): mount it, e.g. "
+                    + "mount -t cgroup2 none /sys/fs/cgroup");
+        }
+        return Optional.empty();
+    }
+}

@@ -1,0 +1,85 @@
+package io.cnm4j.linux.internal.libbpf;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A map of a {@link BpfObject} (a {@code struct bpf_map *}), to inspect and to size before load.
+ *
+ * <p>Borrowed, not owned: the map lives exactly as long as its object, and every method fails with
+ * {@link IllegalStateException} once the object is closed. Thread-safe: calls are serialized on the
+ * owning object.
+ */
+public final class BpfMap {
+
+    /** enum bpf_map_type values in linux/bpf.h. */
+    static final int TYPE_HASH = 1;
+    static final int TYPE_ARRAY = 2;
+    static final int TYPE_LRU_HASH = 9;
+    static final int TYPE_RINGBUF = 27;
+
+    private final BpfObject owner;
+    private final MemorySegment map;
+    private final String name;
+
+    BpfMap(BpfObject owner, MemorySegment map, String name) {
+        this.owner = owner;
+        this.map = map;
+        this.name = name;
+    }
+
+    /** The map's name, as written in the BPF C source. */
+    public String name() {
+        return name;
+    }
+
+    /** The size of a key, {@code sizeof} the key type in the BPF C source. */
+    public int keySizeBytes() {
+        synchronized (owner) {
+            owner.requireOpen();
+            return LibBpf.mapKeySize(map);
+        }
+    }
+
+    /** The size of a value, {@code sizeof} the value type in the BPF C source. */
+    public int valueSizeBytes() {
+        synchronized (owner) {
+            owner.requireOpen();
+            return LibBpf.mapValueSize(map);
+        }
+    }
+
+    /** The capacity in entries; for a ring buffer, its size in bytes. */
+    public int maxEntries() {
+        synchronized (owner) {
+            owner.requireOpen();
+            return LibBpf.mapMaxEntries(map);
+        }
+    }
+
+    /**
+     * Sizes the map from configuration instead of the value compiled into the object. Only possible
+     * before {@link BpfObject#load()}; libbpf rounds a ring buffer up to a power-of-two number of pages.
+     */
+    public void setMaxEntries(int maxEntries) throws BpfException {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
+        }
+        synchronized (owner) {
+            owner.requireOpen();
+            BpfException.check("bpf_map__set_max_entries(" + name + ")", LibBpf.mapSetMaxEntries(map, maxEntries));
+        }
+    }
+
+    int type() {
+        return LibBpf.mapType(map);
+    }
+
+    int fd() {
+        return LibBpf.mapFd(map);
+    }
+
+    @Override
+    public String toString() {
+        return "BpfMap[" + name + "]";
+    }
+}

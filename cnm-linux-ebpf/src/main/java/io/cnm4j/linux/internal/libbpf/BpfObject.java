@@ -1,0 +1,334 @@
+package io.cnm4j.linux.internal.libbpf;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A BPF ELF object opened by libbpf (a {@code struct bpf_object *}) and everything created from it.
+ *
+ * <p>Lifecycle: {@link #open} from the bytes of a compiled {@code .bpf.o}; adjust it ({@link #map}
+ * sizes, {@link #program} autoload); {@link #load()} it into the kernel; attach its programs and read
+ * its maps. {@link #close()} then releases, in order, the ring buffer readers, hash map helpers and
+ * links created here (whether or not their users closed them already), the kernel programs and maps,
+ * and the memory holding the ELF image. Closing twice is harmless.
+ *
+ * <p>Owns its native object and that memory. Thread-safe: every method is serialized on this
+ * instance, so {@code close()} may come from another thread than the one that loaded it.
+ */
+public final class BpfObject implements AutoCloseable {
+
+    /**
+     * The leading fields of {@code struct bpf_object_open_opts}. libbpf reads {@code sz} and treats
+     * every field past it as unset, so declaring only the fields set here is forward compatible.
+     */
+    private static final StructLayout OPEN_OPTIONS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"),
+            ADDRESS.withName("object_name"));
+    private static final VarHandle OPEN_OPTIONS_SZ = OPEN_OPTIONS.varHandle(
+            MemoryLayout.PathElement.groupElement("sz"));
+    private static final VarHandle OPEN_OPTIONS_OBJECT_NAME = OPEN_OPTIONS.varHandle(
+            MemoryLayout.PathElement.groupElement("object_name"));
+
+    /** ELF readers expect the image 8-byte aligned, as a file mapping would be. */
+    private static final long ELF_ALIGNMENT = 8;
+
+    /** enum bpf_prog_type values in linux/bpf.h. */
+    private static final int PROG_TYPE_SOCKET_FILTER = 1;
+    private static final int PROG_TYPE_CGROUP_SKB = 8;
+    private static final int PROG_TYPE_CGROUP_SOCK = 9;
+    private static final int PROG_TYPE_SOCK_OPS = 13;
+    private static final int PROG_TYPE_CGROUP_DEVICE = 15;
+    private static final int PROG_TYPE_CGROUP_SOCK_ADDR = 18;
+    private static final int PROG_TYPE_CGROUP_SYSCTL = 23;
+    private static final int PROG_TYPE_CGROUP_SOCKOPT = 25;
+
+    private final String name;
+    /** Holds the ELF image and the name: libbpf keeps pointers into the image until load ends. */
+    private final Arena arena;
+    private final MemorySegment object;
+    /** Closes the readers, hash maps and links created from this object; run before it, in reverse order. */
+    private final List<Runnable> dependentClosers = new ArrayList<>();
+    private boolean loadAttempted;
+    private boolean loaded;
+    private boolean closed;
+
+    private BpfObject(String name, Arena arena, MemorySegment object) {
+        this.name = name;
+        this.arena = arena;
+        this.object = object;
+    }
+
+    /**
+     * Opens (parses, does not load) a BPF ELF object. Needs no privilege.
+     *
+     * @param name the object name libbpf uses in its log and in kernel object names
+     * @param elf the bytes of the compiled object; copied, so the array may be reused
+     * @throws BpfException when libbpf is missing or rejects the ELF image
+     */
+    public static BpfObject open(String name, byte[] elf) throws BpfException {
+        LibBpf.requireAvailable("bpf_object__open_mem(" + name + ")");
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment image = arena.allocate(elf.length, ELF_ALIGNMENT);
+            MemorySegment.copy(elf, 0, image, JAVA_BYTE, 0, elf.length);
+            MemorySegment options = arena.allocate(OPEN_OPTIONS);
+            OPEN_OPTIONS_SZ.set(options, 0L, OPEN_OPTIONS.byteSize());
+            OPEN_OPTIONS_OBJECT_NAME.set(options, 0L, arena.allocateFrom(name));
+            return new BpfObject(name, arena, LibBpf.objectOpenMem(image, options, name));
+        } catch (BpfException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Finds a map by its name in the BPF C source.
+     *
+     * @throws IllegalArgumentException when the object has no such map
+     */
+    public synchronized BpfMap map(String mapName) {
+        requireOpen();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment map = LibBpf.objectFindMapByName(object, call.allocateFrom(mapName));
+            if (map.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("BPF object " + name + " has no map " + mapName);
+            }
+            return new BpfMap(this, map, mapName);
+        }
+    }
+
+    /**
+     * Finds a program by its function name in the BPF C source.
+     *
+     * @throws IllegalArgumentException when the object has no such program
+     */
+    public synchronized BpfProgram program(String programName) {
+        requireOpen();
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment program = LibBpf.objectFindProgramByName(object, call.allocateFrom(programName));
+            if (program.equals(MemorySegment.NULL)) {
+                throw new IllegalArgumentException("BPF object " + name + " has no program " + programName);
+            }
+            return new BpfProgram(this, program, programName);
+        }
+    }
+
+    /**
+     * Creates the maps and verifies and loads the programs in the kernel. Needs CAP_BPF (and
+     * CAP_PERFMON for tracing programs) or root. Only one attempt is possible: libbpf refuses a second
+     * load even after a failure.
+     *
+     * @throws BpfException naming the errno; libbpf logs the verifier output at warn level
+     */
+    public synchronized void load() throws BpfException {
+        requireOpen();
+        if (loadAttempted) {
+            throw new IllegalStateException("BPF object " + name + " was already loaded");
+        }
+        loadAttempted = true;
+        BpfException.check("bpf_object__load(" + name + ")", LibBpf.objectLoad(object));
+        loaded = true;
+    }
+
+    /**
+     * Attaches every loaded program that attaches by itself: tracepoints, tp_btf, raw tracepoints,
+     * kprobes and the like. Programs switched off with autoload, socket filters (their socket attaches
+     * them) and programs without auto-attach are skipped.
+     *
+     * <p>All or nothing: if one attach fails, those made by this call are detached again.
+     *
+     * @return the new links, in program order; they belong to this object
+     * @throws IllegalStateException when the object has a cgroup program; use {@link #attachAll(Path)}
+     */
+    public synchronized List<BpfLink> attachAll() throws BpfException {
+        return attachAll(Optional.empty());
+    }
+
+    /**
+     * Like {@link #attachAll()}, and attaches cgroup programs (cgroup_skb, sockops, cgroup/connect4...)
+     * to the given cgroup v2 directory; the root of the cgroup v2 mount covers the whole host.
+     */
+    public synchronized List<BpfLink> attachAll(Path cgroup) throws BpfException {
+        return attachAll(Optional.of(cgroup));
+    }
+
+    /**
+     * Starts reading a {@code BPF_MAP_TYPE_RINGBUF} map. The reader belongs to this object, which
+     * closes it at the latest when it closes itself.
+     *
+     * @param handler receives every record on the thread that polls the reader
+     */
+    public synchronized RingBufferReader openRingBuffer(String mapName, RingBufferRecordHandler handler)
+            throws BpfException {
+        BpfMap map = map(mapName);
+        requireLoaded();
+        requireType(map, BpfMap.TYPE_RINGBUF, "a ring buffer");
+        RingBufferReader reader = RingBufferReader.open(mapName, map.fd(), handler);
+        dependentClosers.add(reader::close);
+        return reader;
+    }
+
+    /**
+     * Opens batch access to a {@code BPF_MAP_TYPE_HASH}, {@code BPF_MAP_TYPE_LRU_HASH} or
+     * {@code BPF_MAP_TYPE_ARRAY} map (arrays support the same lookups and batch reads). The
+     * helper belongs to this object, which closes it at the latest when it closes itself.
+     *
+     * @param batchCapacity how many entries one batch reads; its key and value buffers are sized for it
+     */
+    public synchronized BpfHashMap openHashMap(String mapName, int batchCapacity) {
+        BpfMap map = map(mapName);
+        requireLoaded();
+        int type = map.type();
+        if (type != BpfMap.TYPE_HASH && type != BpfMap.TYPE_LRU_HASH && type != BpfMap.TYPE_ARRAY) {
+            throw new IllegalArgumentException("map " + mapName + " is not a (non per-CPU) hash or array map: type " + type);
+        }
+        BpfHashMap hashMap = new BpfHashMap(mapName, map.fd(), map.keySizeBytes(), map.valueSizeBytes(),
+                batchCapacity);
+        dependentClosers.add(hashMap::close);
+        return hashMap;
+    }
+
+    /**
+     * Releases everything created from this object, then the object: programs detach, and the kernel
+     * frees programs and maps once nothing else (a pinned path, another process) holds them.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            closeDependents();
+        } finally {
+            try {
+                LibBpf.objectClose(object);
+            } finally {
+                arena.close();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfObject[" + name + (closed ? ", closed" : loaded ? ", loaded" : "") + "]";
+    }
+
+    void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("BPF object " + name + " is closed");
+        }
+    }
+
+    void requireLoaded() {
+        requireOpen();
+        if (!loaded) {
+            throw new IllegalStateException("BPF object " + name + " is not loaded");
+        }
+    }
+
+    /** Caller holds this object's lock and has checked it is loaded. */
+    BpfLink attach(MemorySegment program, String programName) throws BpfException {
+        MemorySegment link = LibBpf.programAttach(program, "bpf_program__attach(" + programName + ")");
+        return own(new BpfLink(programName, link));
+    }
+
+    /** Caller holds this object's lock and has checked it is loaded; the cgroup descriptor stays the caller's. */
+    BpfLink attachCgroup(MemorySegment program, String programName, int cgroupFd, Path cgroup)
+            throws BpfException {
+        MemorySegment link = LibBpf.programAttachCgroup(program, cgroupFd,
+                "bpf_program__attach_cgroup(" + programName + ", " + cgroup + ")");
+        return own(new BpfLink(programName, link));
+    }
+
+    private List<BpfLink> attachAll(Optional<Path> cgroup) throws BpfException {
+        requireLoaded();
+        List<BpfLink> attached = new ArrayList<>();
+        int cgroupFd = -1;
+        try {
+            for (MemorySegment program = LibBpf.objectNextProgram(object, MemorySegment.NULL);
+                    !program.equals(MemorySegment.NULL);
+                    program = LibBpf.objectNextProgram(object, program)) {
+                int type = LibBpf.programType(program);
+                if (!LibBpf.programAutoload(program) || !LibBpf.programAutoattach(program)
+                        || type == PROG_TYPE_SOCKET_FILTER) {
+                    continue;
+                }
+                String programName = LibBpf.programName(program);
+                if (isCgroupProgram(type)) {
+                    Path directory = cgroup.orElseThrow(() -> new IllegalStateException(
+                            "program " + programName + " of " + name + " attaches to a cgroup: use attachAll(Path)"));
+                    if (cgroupFd < 0) {
+                        cgroupFd = LibC.openDirectory(directory);
+                    }
+                    attached.add(attachCgroup(program, programName, cgroupFd, directory));
+                } else {
+                    attached.add(attach(program, programName));
+                }
+            }
+            return List.copyOf(attached);
+        } catch (BpfException | RuntimeException e) {
+            attached.forEach(BpfLink::close);
+            throw e;
+        } finally {
+            if (cgroupFd >= 0) {
+                LibC.close(cgroupFd);
+            }
+        }
+    }
+
+    private BpfLink own(BpfLink link) {
+        dependentClosers.add(link::close);
+        return link;
+    }
+
+    private static boolean isCgroupProgram(int type) {
+        return switch (type) {
+            case PROG_TYPE_CGROUP_SKB, PROG_TYPE_CGROUP_SOCK, PROG_TYPE_SOCK_OPS, PROG_TYPE_CGROUP_DEVICE,
+                    PROG_TYPE_CGROUP_SOCK_ADDR, PROG_TYPE_CGROUP_SYSCTL, PROG_TYPE_CGROUP_SOCKOPT -> true;
+            default -> false;
+        };
+    }
+
+    private static void requireType(BpfMap map, int expectedType, String description) {
+        int type = map.type();
+        if (type != expectedType) {
+            throw new IllegalArgumentException("map " + map.name() + " is not " + description + ": type " + type);
+        }
+    }
+
+    /** Closes every dependent even if one fails (a misuse such as closing a reader from its own handler). */
+    private void closeDependents() {
+        RuntimeException failure = null;
+        for (int i = dependentClosers.size() - 1; i >= 0; i--) {
+            try {
+                dependentClosers.get(i).run();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        dependentClosers.clear();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.cnm4j.linux.internal.libbpf;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+
+/**
+ * A program of a {@link BpfObject} (a {@code struct bpf_program *}): choose whether it loads, and
+ * attach it by hand when {@link BpfObject#attachAll()} is not what is wanted.
+ *
+ * <p>Borrowed, not owned: the program lives exactly as long as its object, and the links it creates
+ * belong to the object. Every method fails with {@link IllegalStateException} once the object is
+ * closed. Thread-safe: calls are serialized on the owning object.
+ */
+public final class BpfProgram {
+
+    private final BpfObject owner;
+    private final MemorySegment program;
+    private final String name;
+
+    BpfProgram(BpfObject owner, MemorySegment program, String name) {
+        this.owner = owner;
+        this.program = program;
+        this.name = name;
+    }
+
+    /** The program's name: its function name in the BPF C source. */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Includes or leaves out this program when the object loads; leaving out an optional program
+     * (a kprobe variant on a kernel without kprobes) lets the rest of the object load. Only before
+     * {@link BpfObject#load()}.
+     */
+    public void setAutoload(boolean autoload) throws BpfException {
+        synchronized (owner) {
+            owner.requireOpen();
+            BpfException.check("bpf_program__set_autoload(" + name + ")",
+                    LibBpf.programSetAutoload(program, autoload));
+        }
+    }
+
+    /** Attaches the program to the hook its section name declares (tracepoints, tp_btf, kprobes...). */
+    public BpfLink attach() throws BpfException {
+        synchronized (owner) {
+            owner.requireLoaded();
+            return owner.attach(program, name);
+        }
+    }
+
+    /** Attaches a cgroup program (cgroup_skb, sockops, cgroup/connect4...) to a cgroup v2 directory. */
+    public BpfLink attachCgroup(Path cgroup) throws BpfException {
+        synchronized (owner) {
+            owner.requireLoaded();
+            int cgroupFd = LibC.openDirectory(cgroup);
+            try {
+                return owner.attachCgroup(program, name, cgroupFd, cgroup);
+            } finally {
+                LibC.close(cgroupFd);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BpfProgram[" + name + "]";
+    }
+}

@@ -1,0 +1,77 @@
+package io.cnm4j.linux.internal.libbpf;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Routes libbpf's log (its {@code libbpf_print_fn_t} callback) to slf4j under this class's logger:
+ * libbpf WARN to warn, INFO to info, DEBUG to debug. A line is formatted only when its level is
+ * enabled, so libbpf's chatty debug output costs nothing by default.
+ *
+ * <p>libbpf calls the callback on whichever thread made the libbpf call; the callback keeps no state.
+ */
+final class LibBpfLog {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LibBpfLog.class);
+
+    /** enum libbpf_print_level in libbpf.h. */
+    private static final int LIBBPF_WARN = 0;
+    private static final int LIBBPF_INFO = 1;
+
+    /*
+     * The third parameter is a va_list. On x86_64 it is an array type and decays to a pointer; on
+     * aarch64 it is a 32-byte struct, which the ABI passes by reference. Either way it arrives as a
+     * pointer, handed untouched to vasprintf.
+     */
+    private static final FunctionDescriptor PRINT_FN = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
+
+    private LibBpfLog() {
+    }
+
+    /**
+     * Creates the native function pointer to hand to {@code libbpf_set_print}. It lives in the global
+     * arena because libbpf keeps it for the rest of the process.
+     */
+    static MemorySegment printFunction() {
+        try {
+            var print = MethodHandles.lookup().findStatic(LibBpfLog.class, "print",
+                    MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
+            return Downcalls.LINKER.upcallStub(print, PRINT_FN, Arena.global());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("LibBpfLog.print is missing", e);
+        }
+    }
+
+    /** Must not throw: an exception crossing back into native code would terminate the JVM. */
+    private static int print(int level, MemorySegment format, MemorySegment arguments) {
+        try {
+            if (level == LIBBPF_WARN) {
+                if (LOG.isWarnEnabled()) {
+                    LOG.warn(text(format, arguments));
+                }
+            } else if (level == LIBBPF_INFO) {
+                if (LOG.isInfoEnabled()) {
+                    LOG.info(text(format, arguments));
+                }
+            } else if (LOG.isDebugEnabled()) {
+                LOG.debug(text(format, arguments));
+            }
+        } catch (Throwable ignored) {
+            // Losing one log line is the only safe answer here.
+        }
+        return 0;
+    }
+
+    /** libbpf ends its lines with a newline that slf4j adds itself. */
+    private static String text(MemorySegment format, MemorySegment arguments) {
+        return LibC.format(format, arguments).stripTrailing();
+    }
+}
