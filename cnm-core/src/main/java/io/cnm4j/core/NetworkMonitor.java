@@ -39,6 +39,8 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class NetworkMonitor implements AutoCloseable {
     private static final int DRAIN_BATCH = 4096;
+    /** A flow missing from full reads this long lost its close event (the ring buffer polls every 100 ms). */
+    private static final long VANISHED_GRACE_NANOS = 5_000_000_000L;
 
     private final MonitorConfig config;
     private final List<Tagger> taggers;
@@ -178,7 +180,10 @@ public final class NetworkMonitor implements AutoCloseable {
             }
             long now = System.nanoTime();
             if (now - nextDelivery >= 0) {
-                deliverToListeners();
+                if (!listeners.isEmpty()) {
+                    // without listeners, collecting would only advance state that pollers read themselves
+                    deliverToListeners();
+                }
                 nextDelivery = Math.max(nextDelivery + intervalNanos, now);
             } else if (applied == 0) {
                 LockSupport.parkNanos(Math.min(1_000_000L, nextDelivery - now));
@@ -205,9 +210,14 @@ public final class NetworkMonitor implements AutoCloseable {
     }
 
     private void collectLocked() {
+        long now = System.nanoTime();
+        engine.beginRefresh(now);
         backend.readActive(engine::apply);
         while (pipeline.drain(engine::apply, DRAIN_BATCH) > 0) {
             // keep draining: closed events published before this point belong to this interval
+        }
+        if (backend.readsAllActive()) {
+            engine.closeVanished(now, VANISHED_GRACE_NANOS);
         }
         engine.addDnsStats(backend.drainDnsStats());
         engine.expireClients(System.nanoTime());

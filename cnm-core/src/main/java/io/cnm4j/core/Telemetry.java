@@ -21,6 +21,8 @@ public final class Telemetry {
     public static final String CLIENT_STATE_DROPPED = "client_state_dropped";
     /** Connections not tracked because the maximum of tracked connections was reached. */
     public static final String CONN_DROPPED = "conn_dropped";
+    /** Live connections that disappeared from the backend without a close event (reported closed). */
+    public static final String CONN_VANISHED = "conn_vanished";
     /** DNS statistics entries dropped by a consumer's limit. */
     public static final String DNS_STATS_DROPPED = "dns_stats_dropped";
     /** Calls of a listener that threw. */

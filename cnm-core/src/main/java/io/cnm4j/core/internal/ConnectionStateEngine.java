@@ -40,6 +40,8 @@ public final class ConnectionStateEngine {
     private long clientStateDropped;
     private long dnsStatsDropped;
     private long clientsExpired;
+    private long connVanished;
+    private long refreshNanos;
 
     public ConnectionStateEngine(MonitorConfig config) {
         this.config = config;
@@ -71,14 +73,45 @@ public final class ConnectionStateEngine {
         flow.absorb(event);
         if (closing) {
             int errno = event.failureErrno();
-            flow.close(errno > 0 && errno < trackedErrnos.length && trackedErrnos[errno] ? errno : 0);
-            if (!flow.excluded) {
-                for (ClientState client : clients.values()) {
-                    if (!client.bufferClosed(flow, config.closedBufferSize())) {
-                        closedConnDropped++;
-                    }
+            close(flow, errno > 0 && errno < trackedErrnos.length && trackedErrnos[errno] ? errno : 0);
+        } else {
+            flow.lastRefreshNanos = refreshNanos;
+        }
+    }
+
+    private void close(TrackedFlow flow, int errno) {
+        flow.close(errno);
+        if (!flow.excluded) {
+            for (ClientState client : clients.values()) {
+                if (!client.bufferClosed(flow, config.closedBufferSize())) {
+                    closedConnDropped++;
                 }
             }
+        }
+    }
+
+    /** Marks the start of a full read of the backend's live flows, taken at {@code nowNanos}. */
+    public void beginRefresh(long nowNanos) {
+        refreshNanos = nowNanos;
+    }
+
+    /**
+     * After full reads: a live flow absent from every read for longer than the grace period has
+     * vanished from the kernel without its close event (lost to a full ring buffer); it is
+     * closed with its last counters and counted as {@code conn_vanished}, so state cannot grow
+     * without bound.
+     */
+    public void closeVanished(long nowNanos, long graceNanos) {
+        List<TrackedFlow> vanished = new ArrayList<>();
+        active.forEachValue(flow -> {
+            if (nowNanos - flow.lastRefreshNanos > graceNanos) {
+                vanished.add(flow);
+            }
+        });
+        for (TrackedFlow flow : vanished) {
+            active.remove(flow.flowId);
+            close(flow, 0);
+            connVanished++;
         }
     }
 
@@ -234,6 +267,7 @@ public final class ConnectionStateEngine {
         counters.put(Telemetry.CLIENT_STATE_DROPPED, clientStateDropped);
         counters.put(Telemetry.DNS_STATS_DROPPED, dnsStatsDropped);
         counters.put(Telemetry.CLIENTS_EXPIRED, clientsExpired);
+        counters.put(Telemetry.CONN_VANISHED, connVanished);
         return counters;
     }
 

@@ -30,6 +30,8 @@ final class TrackedFlow {
     long startEpochNanos;
     long lastUpdateEpochNanos;
     boolean closed;
+    /** When a full read of the backend's live flows last included this flow (System.nanoTime). */
+    long lastRefreshNanos;
 
     TrackedFlow(long flowId, ConnectionKey key, boolean excluded) {
         this.flowId = flowId;

@@ -21,6 +21,14 @@ public interface FlowBackend extends AutoCloseable {
     /** Reports every live flow's current monotonic counters to the consumer. */
     void readActive(ActiveConnectionConsumer consumer);
 
+    /**
+     * True when {@link #readActive} reports every live flow each time (a full map read), so a
+     * flow missing from reads for a while has ended even if its close event was lost.
+     */
+    default boolean readsAllActive() {
+        return false;
+    }
+
     /** The features this backend provides on this host, with reasons for those it does not. */
     Map<Feature, FeatureStatus> features();
 

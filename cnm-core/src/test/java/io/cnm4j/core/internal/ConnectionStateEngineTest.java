@@ -288,4 +288,26 @@ class ConnectionStateEngineTest {
         assertThat(read).extracting(c -> c.key().localPort() + ":" + c.intraHost())
                 .containsExactlyInAnyOrder("40000:true", "40001:false");
     }
+
+    @Test
+    void flowMissingFromFullReadsPastTheGraceIsClosedAndCounted() {
+        ConnectionStateEngine engine = engineWithClient();
+        engine.beginRefresh(0);
+        engine.apply(open(1, 10));
+        engine.apply(TestEvents.tcp(2, 40001, 20, ConnectionEvent.Kind.UPDATE));
+        engine.read(CLIENT, 1);
+
+        engine.beginRefresh(4_000);
+        engine.apply(TestEvents.tcp(2, 40001, 25, ConnectionEvent.Kind.UPDATE));
+        engine.closeVanished(4_000, 5_000);
+        assertThat(engine.activeCount()).isEqualTo(2);
+        engine.beginRefresh(6_000);
+        engine.apply(TestEvents.tcp(2, 40001, 25, ConnectionEvent.Kind.UPDATE));
+        engine.closeVanished(6_000, 5_000);
+
+        assertThat(engine.activeCount()).isEqualTo(1);
+        assertThat(engine.counters()).containsEntry(Telemetry.CONN_VANISHED, 1L);
+        assertThat(engine.read(CLIENT, 2)).extracting(c -> c.key().localPort() + ":" + c.closed() + ":" + c.last().bytesSent())
+                .containsExactlyInAnyOrder("40000:true:0", "40001:false:5");
+    }
 }

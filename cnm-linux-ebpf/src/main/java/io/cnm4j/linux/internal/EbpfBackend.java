@@ -202,6 +202,11 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     @Override
+    public boolean readsAllActive() {
+        return true;
+    }
+
+    @Override
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
         features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state, sock_send_length, sock_recv_length"));

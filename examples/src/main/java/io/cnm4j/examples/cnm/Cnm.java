@@ -1,0 +1,125 @@
+package io.cnm4j.examples.cnm;
+
+import io.cnm4j.core.BackendUnavailableException;
+import io.cnm4j.core.InvalidConfigException;
+import java.io.UncheckedIOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The {@code cnm} command-line tool: {@code caps}, {@code watch}, {@code top} and {@code map}.
+ * Run it with {@code java -jar cnm.jar <command> [options]}; {@code cnm --help} lists the options.
+ *
+ * <p>Exit codes: 0 success, 1 an I/O or unexpected failure, 2 capture is impossible here (no
+ * backend, missing privilege), 64 bad arguments (EX_USAGE).
+ */
+public final class Cnm {
+    static final int EXIT_OK = 0;
+    static final int EXIT_FAILURE = 1;
+    static final int EXIT_UNAVAILABLE = 2;
+    static final int EXIT_USAGE = 64;
+
+    static final String PRIVILEGE_HINT = "hint: run as root or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN";
+
+    static final String USAGE = """
+            usage: cnm <command> [options]
+
+            commands:
+              caps    the backend that captures here and which features work, with reasons
+              watch   each interval's connections, as text or JSON lines (--json)
+              top     live view of the busiest connections and DNS domains (q quits)
+              map     who talked to whom, as a Mermaid or Graphviz DOT graph
+
+            capture options (watch, top, map; caps takes --backend and --replay):
+              --interval DURATION     time between collections (watch, map 10s; top 2s)
+              --backend NAME          use this backend, e.g. linux-ebpf or replay
+              --replay FILE           replay recorded events (JSON lines) instead of capturing
+              --no-dns                collect no DNS statistics
+              --exclude CIDR:PORTS    never report these destinations, e.g. "10.0.0.0/8:*",
+                                      "*:tcp 22" or "fd00::/8:443,8000-9000"; repeatable
+
+            watch options:
+              --json                  JSON lines (conn, dns, telemetry) instead of text
+              --output FILE           write to FILE instead of standard output
+              --duration DURATION     stop after this long (default: on Ctrl-C, or at the
+                                      end of the --replay file)
+
+            map options:
+              --duration DURATION     watch this long, then print (default 30s, or to the
+                                      end of the --replay file)
+              --format mermaid|dot    graph language (default mermaid)
+
+            DURATION: 500ms, 10s, 2m, 1h or combined, such as 1m30s.
+            Exit codes: 0 ok, 1 failure, 2 cannot capture here, 64 bad arguments.
+            """;
+
+    private Cnm() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, Streams.system()));
+    }
+
+    /** Parses and runs a command line; returns the exit code. Never throws. */
+    static int run(String[] args, Streams io) {
+        Subcommand command;
+        try {
+            command = parse(Arrays.asList(args));
+        } catch (UsageException e) {
+            io.err().println("cnm: " + e.getMessage());
+            io.err().println();
+            io.err().print(USAGE);
+            io.err().flush();
+            return EXIT_USAGE;
+        }
+        try {
+            return command.run(io);
+        } catch (BackendUnavailableException e) {
+            return unavailable(io, e.getMessage());
+        } catch (InvalidConfigException e) {
+            io.err().println("cnm: " + e.getMessage());
+            return EXIT_USAGE;
+        } catch (UncheckedIOException e) {
+            io.err().println("cnm: " + e.getMessage() + ": " + e.getCause().getMessage());
+            return EXIT_FAILURE;
+        } catch (RuntimeException e) {
+            if (Privileges.isMissingPrivilege(e)) {
+                return unavailable(io, Privileges.firstSentence(e));
+            }
+            io.err().println("cnm: unexpected failure, please report it:");
+            e.printStackTrace(io.err());
+            return EXIT_FAILURE;
+        } finally {
+            io.err().flush();
+        }
+    }
+
+    /**
+     * The command for {@code args}.
+     *
+     * @throws UsageException when the command or one of its options is wrong
+     */
+    static Subcommand parse(List<String> args) throws UsageException {
+        if (args.contains("--help") || args.contains("-h") || (!args.isEmpty() && args.get(0).equals("help"))) {
+            return new HelpCommand();
+        }
+        if (args.isEmpty()) {
+            throw new UsageException(UsageException.Problem.MISSING_COMMAND, "", "a command is needed");
+        }
+        List<String> options = args.subList(1, args.size());
+        return switch (args.get(0)) {
+            case "caps" -> CapsCommand.parse(options);
+            case "watch" -> WatchCommand.parse(options);
+            case "top" -> TopCommand.parse(options);
+            case "map" -> MapCommand.parse(options);
+            default -> throw new UsageException(UsageException.Problem.UNKNOWN_COMMAND, args.get(0),
+                    "unknown command '" + args.get(0) + "'");
+        };
+    }
+
+    private static int unavailable(Streams io, String sentence) {
+        io.err().println(sentence);
+        io.err().println(PRIVILEGE_HINT);
+        return EXIT_UNAVAILABLE;
+    }
+}

@@ -1,0 +1,32 @@
+package io.cnm4j.examples.cnm;
+
+import java.nio.file.AccessDeniedException;
+import java.util.Locale;
+
+/** Recognizes failures caused by missing privileges (capture needs root or capabilities). */
+final class Privileges {
+    private Privileges() {
+    }
+
+    /** True when the failure or one of its causes says permission was denied. */
+    static boolean isMissingPrivilege(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SecurityException || t instanceof AccessDeniedException) {
+                return true;
+            }
+            String message = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
+            if (message.contains("eperm") || message.contains("eacces") || message.contains("operation not permitted")
+                    || message.contains("permission denied")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The failure's message on one line, ending with a period. */
+    static String firstSentence(Throwable failure) {
+        String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+        String line = message.strip().replaceAll("\\s*\\R\\s*", " ");
+        return line.endsWith(".") ? line : line + ".";
+    }
+}
