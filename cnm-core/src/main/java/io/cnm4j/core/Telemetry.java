@@ -23,8 +23,10 @@ public final class Telemetry {
     public static final String CONN_DROPPED = "conn_dropped";
     /** Live connections that disappeared from the backend without a close event (reported closed). */
     public static final String CONN_VANISHED = "conn_vanished";
-    /** DNS statistics entries dropped by a consumer's limit. */
+    /** DNS statistics keys dropped because an interval already held max_dns_stats keys. */
     public static final String DNS_STATS_DROPPED = "dns_stats_dropped";
+    /** DNS statistics entries dropped because a consumer's pending statistics were full. */
+    public static final String CLIENT_DNS_STATS_DROPPED = "client_dns_stats_dropped";
     /** Calls of a listener that threw. */
     public static final String LISTENER_FAILURES = "listener_failures";
     /** Intervals a listener missed because it was still busy with an earlier snapshot. */

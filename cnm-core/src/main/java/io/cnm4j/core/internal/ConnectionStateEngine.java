@@ -265,7 +265,7 @@ public final class ConnectionStateEngine {
         counters.put(Telemetry.CONN_DROPPED, connDropped);
         counters.put(Telemetry.CLOSED_CONN_DROPPED, closedConnDropped);
         counters.put(Telemetry.CLIENT_STATE_DROPPED, clientStateDropped);
-        counters.put(Telemetry.DNS_STATS_DROPPED, dnsStatsDropped);
+        counters.put(Telemetry.CLIENT_DNS_STATS_DROPPED, dnsStatsDropped);
         counters.put(Telemetry.CLIENTS_EXPIRED, clientsExpired);
         counters.put(Telemetry.CONN_VANISHED, connVanished);
         return counters;

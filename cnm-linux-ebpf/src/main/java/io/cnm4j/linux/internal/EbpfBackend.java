@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal;
 
 import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 
+import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
@@ -11,6 +12,8 @@ import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.ConnectionEventSink;
 import io.cnm4j.core.spi.FlowBackend;
+import io.cnm4j.linux.internal.dns.DnsCapture;
+import io.cnm4j.linux.internal.dns.PacketSocketException;
 import io.cnm4j.linux.internal.libbpf.BpfException;
 import io.cnm4j.linux.internal.libbpf.BpfHashMap;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
@@ -21,12 +24,15 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -37,8 +43,8 @@ import org.slf4j.LoggerFactory;
  * turns ring-buffer close events into {@link ConnectionEvent}s on a polling thread, and reads
  * the live-connection map in batches at every collection.
  *
- * <p>Owns the BPF object (and through it every program, map, link and the ring buffer); all of
- * them are freed by {@link #close()}.
+ * <p>Owns the BPF object (and through it every program, map, link and the ring buffer) and the
+ * DNS packet capture; all of them are freed by {@link #close()}.
  */
 public final class EbpfBackend implements FlowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
@@ -56,6 +62,10 @@ public final class EbpfBackend implements FlowBackend {
     private final ConnRecordDecoder decoder;
     private final DirectionResolver directions = new DirectionResolver();
     private final Path cgroupRoot;
+    /** Null when DNS statistics are off or the packet socket could not be opened ({@link #dnsProblem}). */
+    private final DnsCapture dns;
+    private final String dnsProblem;
+    private final Set<Integer> dnsPorts;
     private final ConnectionEvent scratch = new ConnectionEvent();
     private final Set<Long> releasedUdpSockets = ConcurrentHashMap.newKeySet();
     private final Arena arena = Arena.ofShared();
@@ -68,10 +78,14 @@ public final class EbpfBackend implements FlowBackend {
     private Thread poller;
     private boolean closed;
 
-    private EbpfBackend(BackendContext context, BpfObject object, Path cgroupRoot) throws BpfException {
+    private EbpfBackend(BackendContext context, BpfObject object, Path cgroupRoot, DnsCapture dns, String dnsProblem)
+            throws BpfException {
         this.sink = context.events();
         this.object = object;
         this.cgroupRoot = cgroupRoot;
+        this.dns = dns;
+        this.dnsProblem = dnsProblem;
+        this.dnsPorts = context.config().dnsPorts();
         Instant now = Instant.now();
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
@@ -92,12 +106,26 @@ public final class EbpfBackend implements FlowBackend {
         MonitorConfig config = context.config();
         Path cgroupRoot = CgroupMounts.cgroup2().orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
         BpfObject object = null;
+        DnsCapture dns = null;
+        String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         try {
             object = BpfObject.open("cnm_conn", objectBytes());
             object.map("conn_stats").setMaxEntries(config.maxTrackedConnections());
             object.load();
-            return new EbpfBackend(context, object, cgroupRoot);
+            if (config.dnsEnabled()) {
+                try {
+                    dns = DnsCapture.open(config);
+                    dnsProblem = null;
+                } catch (PacketSocketException e) {
+                    dnsProblem = "DNS packet capture unavailable: " + e.getMessage();
+                    LOG.warn("{}; connections are still captured", dnsProblem);
+                }
+            }
+            return new EbpfBackend(context, object, cgroupRoot, dns, dnsProblem);
         } catch (BpfException | RuntimeException e) {
+            if (dns != null) {
+                dns.close();
+            }
             if (object != null) {
                 object.close();
             }
@@ -122,6 +150,9 @@ public final class EbpfBackend implements FlowBackend {
             object.attachAll(cgroupRoot);
         } catch (BpfException e) {
             throw new IllegalStateException("eBPF backend could not attach: " + e.getMessage(), e);
+        }
+        if (dns != null) {
+            dns.start();
         }
         running = true;
         poller = new Thread(this::pollClosedEvents, "cnm4j-ebpf-ringbuf");
@@ -217,9 +248,21 @@ public final class EbpfBackend implements FlowBackend {
         features.put(Feature.TCP_FAILURES, FeatureStatus.on("sk_err when a socket closes"));
         features.put(Feature.PROCESS_ID, FeatureStatus.on("connecting process, or first process to send/receive"));
         features.put(Feature.NETWORK_NAMESPACE, FeatureStatus.on("socket's network namespace inode"));
-        features.put(Feature.DNS, FeatureStatus.off("DNS capture is not part of this backend yet"));
+        features.put(Feature.DNS, dns != null
+                ? FeatureStatus.on("AF_PACKET ring with a socket filter on DNS ports " + dnsPorts)
+                : FeatureStatus.off(dnsProblem));
         features.put(Feature.NAT, FeatureStatus.off("conntrack NAT resolution is not implemented yet"));
         return features;
+    }
+
+    @Override
+    public List<DnsStats> drainDnsStats() {
+        return dns == null ? List.of() : dns.drainStats();
+    }
+
+    @Override
+    public List<String> dnsNames(InetAddress address) {
+        return dns == null ? List.of() : dns.namesFor(address);
     }
 
     @Override
@@ -230,6 +273,9 @@ public final class EbpfBackend implements FlowBackend {
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
         counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
+        if (dns != null) {
+            counters.putAll(dns.telemetry());
+        }
         return counters;
     }
 
@@ -259,6 +305,9 @@ public final class EbpfBackend implements FlowBackend {
             }
         }
         closed = true;
+        if (dns != null) {
+            dns.close();
+        }
         closedEvents.close();
         connections.close();
         telemetryMap.close();
