@@ -35,7 +35,7 @@ final class FlowAggregate {
         }
         total = total.plus(flow.counters());
         last = last.plus(delta);
-        if (flow.rttMicros != 0 || flow.rttVarMicros != 0) {
+        if (flow.rttMicros != 0) {
             rttSum += flow.rttMicros;
             rttVarSum += flow.rttVarMicros;
             rttCount++;

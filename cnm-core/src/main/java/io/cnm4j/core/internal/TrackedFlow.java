@@ -54,7 +54,8 @@ final class TrackedFlow {
         if (key.protocol() == Protocol.TCP && event.establishedAfterStart()) {
             tcpEstablished = 1;
         }
-        if (event.rttMicros() != 0 || event.rttVarMicros() != 0) {
+        // Without an RTT sample the kernel still reports its initial variance: keep the last real one.
+        if (event.rttMicros() != 0) {
             rttMicros = event.rttMicros();
             rttVarMicros = event.rttVarMicros();
         }

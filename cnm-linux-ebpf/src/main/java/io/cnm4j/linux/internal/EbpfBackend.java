@@ -272,6 +272,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put(Telemetry.RING_BUFFER_DROPPED, kernelCounter(TELEMETRY_RINGBUF_FULL));
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
         counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
+        counters.put("kernel_tcp_late_entry", kernelCounter(TELEMETRY_TCP_LATE_ENTRY));
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         if (dns != null) {
             counters.putAll(dns.telemetry());
