@@ -49,8 +49,10 @@ public final class ProcessCapabilities {
     public List<String> missingForEbpf() {
         List<String> missing = new ArrayList<>();
         boolean canLoad = has(CAP_SYS_ADMIN) || has(CAP_BPF) && has(CAP_PERFMON);
-        if (!canLoad) {
+        if (!canLoad && !has(CAP_BPF)) {
             missing.add("CAP_BPF");
+        }
+        if (!canLoad && !has(CAP_PERFMON)) {
             missing.add("CAP_PERFMON");
         }
         if (!has(CAP_NET_ADMIN)) {

@@ -10,8 +10,9 @@ import java.util.List;
  * The {@code cnm} command-line tool: {@code caps}, {@code watch}, {@code top} and {@code map}.
  * Run it with {@code java -jar cnm.jar <command> [options]}; {@code cnm --help} lists the options.
  *
- * <p>Exit codes: 0 success, 1 an I/O or unexpected failure, 2 capture is impossible here (no
- * backend, missing privilege), 64 bad arguments (EX_USAGE).
+ * <p>Exit codes: 0 success, 1 an I/O or unexpected failure, 2 the command cannot run here (no
+ * backend, missing privilege, no Graphviz for an image), 64 bad arguments (EX_USAGE). When a
+ * command cannot run here, standard error gets exactly one sentence: what is missing and what to do.
  */
 public final class Cnm {
     static final int EXIT_OK = 0;
@@ -19,7 +20,8 @@ public final class Cnm {
     static final int EXIT_UNAVAILABLE = 2;
     static final int EXIT_USAGE = 64;
 
-    static final String PRIVILEGE_HINT = "hint: run as root or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN";
+    /** Completes a permission failure that does not say what to do. */
+    static final String PRIVILEGE_HINT = "run as root or with CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN";
 
     static final String USAGE = """
             usage: cnm <command> [options]
@@ -28,7 +30,7 @@ public final class Cnm {
               caps    the backend that captures here and which features work, with reasons
               watch   each interval's connections, as text or JSON lines (--json)
               top     live view of the busiest connections and DNS domains (q quits)
-              map     who talked to whom, as a Mermaid or Graphviz DOT graph
+              map     who talked to whom, as a Mermaid or Graphviz graph, or an SVG or PNG image
 
             capture options (watch, top, map; caps takes --backend and --replay):
               --interval DURATION     time between collections (watch, map 10s; top 2s)
@@ -47,10 +49,12 @@ public final class Cnm {
             map options:
               --duration DURATION     watch this long, then print (default 30s, or to the
                                       end of the --replay file)
-              --format mermaid|dot    graph language (default mermaid)
+              --format FORMAT         mermaid (default) or dot: graph text; svg or png: an
+                                      image drawn by Graphviz's dot (apt-get install graphviz)
+              --output FILE           write to FILE instead of standard output (png needs it)
 
             DURATION: 500ms, 10s, 2m, 1h or combined, such as 1m30s.
-            Exit codes: 0 ok, 1 failure, 2 cannot capture here, 64 bad arguments.
+            Exit codes: 0 ok, 1 failure, 2 cannot run here, 64 bad arguments.
             """;
 
     private Cnm() {
@@ -75,6 +79,7 @@ public final class Cnm {
         try {
             return command.run(io);
         } catch (BackendUnavailableException e) {
+            // The backends' reasons already say what is missing and what to do.
             return unavailable(io, e.getMessage());
         } catch (InvalidConfigException e) {
             io.err().println("cnm: " + e.getMessage());
@@ -84,7 +89,7 @@ public final class Cnm {
             return EXIT_FAILURE;
         } catch (RuntimeException e) {
             if (Privileges.isMissingPrivilege(e)) {
-                return unavailable(io, Privileges.firstSentence(e));
+                return unavailable(io, Privileges.withHint(e, PRIVILEGE_HINT));
             }
             io.err().println("cnm: unexpected failure, please report it:");
             e.printStackTrace(io.err());
@@ -119,7 +124,6 @@ public final class Cnm {
 
     private static int unavailable(Streams io, String sentence) {
         io.err().println(sentence);
-        io.err().println(PRIVILEGE_HINT);
         return EXIT_UNAVAILABLE;
     }
 }

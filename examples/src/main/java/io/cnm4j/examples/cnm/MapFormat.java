@@ -4,11 +4,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
-/** The graph languages {@code cnm map} writes. Rendering is pure: the same edges give the same text. */
+/**
+ * The formats {@code cnm map} writes: two graph languages, and two images that Graphviz's
+ * {@code dot} draws from the DOT text. Rendering the text is pure: the same edges give the same text.
+ */
 enum MapFormat {
     /** Mermaid flowchart ({@code graph LR}): processes as rectangles, endpoints as rounded boxes. */
-    MERMAID {
+    MERMAID(null) {
         @Override
         String render(List<DependencyMap.Edge> edges) {
             Map<DependencyMap.Node, String> ids = ids(edges);
@@ -26,7 +30,7 @@ enum MapFormat {
         }
     },
     /** Graphviz DOT digraph, left to right: processes as boxes, endpoints as ellipses. */
-    DOT {
+    DOT(null) {
         @Override
         String render(List<DependencyMap.Edge> edges) {
             Map<DependencyMap.Node, String> ids = ids(edges);
@@ -40,18 +44,58 @@ enum MapFormat {
             }
             return out.append("}\n").toString();
         }
+    },
+    /** SVG, text: the DOT graph drawn by {@code dot -Tsvg}. */
+    SVG("svg") {
+        @Override
+        String render(List<DependencyMap.Edge> edges) {
+            return DOT.render(edges);
+        }
+    },
+    /** PNG, binary: the DOT graph drawn by {@code dot -Tpng}. */
+    PNG("png") {
+        @Override
+        String render(List<DependencyMap.Edge> edges) {
+            return DOT.render(edges);
+        }
     };
 
-    /** The graph's text for these edges, in their order. */
+    private final String graphvizType;
+
+    MapFormat(String graphvizType) {
+        this.graphvizType = graphvizType;
+    }
+
+    /**
+     * The graph's text for these edges, in their order: Mermaid for {@link #MERMAID}, else DOT
+     * (which Graphviz draws as the image of {@link #SVG} and {@link #PNG}).
+     */
     abstract String render(List<DependencyMap.Edge> edges);
 
-    /** The format named {@code mermaid} or {@code dot} (case-insensitive). */
+    /** Graphviz's output type ({@code dot -T<type>}) for images; empty when the text is the output. */
+    Optional<String> graphvizType() {
+        return Optional.ofNullable(graphvizType);
+    }
+
+    /** True when the output is not text, so it cannot go to a terminal: PNG. */
+    boolean binary() {
+        return this == PNG;
+    }
+
+    /** The name {@code --format} takes for this format, such as {@code svg}. */
+    String optionValue() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The format named {@code mermaid}, {@code dot}, {@code svg} or {@code png} (case-insensitive). */
     static MapFormat byName(String name) throws UsageException {
         return switch (name.trim().toLowerCase(Locale.ROOT)) {
             case "mermaid" -> MERMAID;
             case "dot" -> DOT;
+            case "svg" -> SVG;
+            case "png" -> PNG;
             default -> throw new UsageException(UsageException.Problem.BAD_VALUE, "--format",
-                    "--format takes mermaid or dot, not '" + name + "'");
+                    "--format takes mermaid, dot, svg or png, not '" + name + "'");
         };
     }
 

@@ -23,6 +23,15 @@ final class Privileges {
         return false;
     }
 
+    /**
+     * One sentence: the failure's message on one line, then {@code hint} (what to do), such as
+     * {@code bpf_prog_load failed: EPERM (Operation not permitted); run as root.}
+     */
+    static String withHint(Throwable failure, String hint) {
+        String sentence = firstSentence(failure);
+        return sentence.substring(0, sentence.length() - 1) + "; " + hint + ".";
+    }
+
     /** The failure's message on one line, ending with a period. */
     static String firstSentence(Throwable failure) {
         String message = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();

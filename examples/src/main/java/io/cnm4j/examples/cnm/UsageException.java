@@ -19,6 +19,8 @@ public final class UsageException extends Exception {
         UNKNOWN_OPTION,
         /** An option that needs a value came last or was followed by another option. */
         MISSING_VALUE,
+        /** An option that another option's value requires is absent, such as {@code --output} for PNG. */
+        MISSING_OPTION,
         /** An option that may appear once appeared again. */
         REPEATED_OPTION,
         /** A positional argument where the command takes none. */

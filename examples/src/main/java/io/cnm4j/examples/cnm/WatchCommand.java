@@ -39,9 +39,10 @@ record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration 
     public int run(Streams io) {
         Duration total = duration != null ? duration : capture.naturalDuration();
         PollLoop loop = new PollLoop(capture.interval(), total);
+        // The monitor opens first: when capture cannot run here, an existing --output file stays intact.
         try (StopSignal stop = StopSignal.onShutdown();
-                OutputStream file = output == null ? null : Files.newOutputStream(output);
-                NetworkMonitor monitor = capture.open()) {
+                NetworkMonitor monitor = capture.open();
+                OutputStream file = output == null ? null : Files.newOutputStream(output)) {
             OutputStream target = file == null ? io.out() : file;
             stop.closeIfStuck(monitor);
             FlowClient client = monitor.registerClient("cnm-watch");

@@ -50,7 +50,7 @@ class CnmArgumentsTest {
         assertThat(Cnm.parse(List.of("watch"))).isEqualTo(new WatchCommand(tenSeconds, false, null, null));
         assertThat(Cnm.parse(List.of("top"))).isEqualTo(
                 new TopCommand(new CaptureOptions(Duration.ofSeconds(2), "", null, true, List.of())));
-        assertThat(Cnm.parse(List.of("map"))).isEqualTo(new MapCommand(tenSeconds, null, MapFormat.MERMAID));
+        assertThat(Cnm.parse(List.of("map"))).isEqualTo(new MapCommand(tenSeconds, null, MapFormat.MERMAID, null));
         assertThat(Cnm.parse(List.of("caps"))).isEqualTo(new CapsCommand(tenSeconds));
     }
 
@@ -61,7 +61,22 @@ class CnmArgumentsTest {
 
         assertThat(command).isEqualTo(new MapCommand(
                 new CaptureOptions(Duration.ofMillis(500), "", Path.of(REPLAY), true, List.of()),
-                Duration.ofSeconds(45), MapFormat.DOT));
+                Duration.ofSeconds(45), MapFormat.DOT, null));
+    }
+
+    @Test
+    void mapWritesImagesToAnOutputFileWhichPngRequires() throws UsageException {
+        CaptureOptions tenSeconds = new CaptureOptions(Duration.ofSeconds(10), "", null, true, List.of());
+
+        assertThat(Cnm.parse(List.of("map", "--format", "svg"))).isEqualTo(
+                new MapCommand(tenSeconds, null, MapFormat.SVG, null));
+        assertThat(Cnm.parse(List.of("map", "--format", "png", "--output", "map.png"))).isEqualTo(
+                new MapCommand(tenSeconds, null, MapFormat.PNG, Path.of("map.png")));
+        assertThat(usageError("map", "--format", "png")).satisfies(e -> {
+            assertThat(e.problem()).isEqualTo(Problem.MISSING_OPTION);
+            assertThat(e.argument()).isEqualTo("--output");
+            assertThat(e.getMessage()).isEqualTo("--format png needs --output FILE: the image is binary");
+        });
     }
 
     @Test
@@ -141,9 +156,9 @@ class CnmArgumentsTest {
 
     @Test
     void badValuesAreRejectedWithTheOptionNamed() {
-        assertThat(usageError("map", "--format", "svg")).satisfies(e -> {
+        assertThat(usageError("map", "--format", "pdf")).satisfies(e -> {
             assertThat(e.problem()).isEqualTo(Problem.BAD_VALUE);
-            assertThat(e.getMessage()).isEqualTo("--format takes mermaid or dot, not 'svg'");
+            assertThat(e.getMessage()).isEqualTo("--format takes mermaid, dot, svg or png, not 'pdf'");
         });
         assertThat(usageError("watch", "--replay", "/nonexistent/flows.jsonl")).satisfies(e -> {
             assertThat(e.problem()).isEqualTo(Problem.BAD_VALUE);
