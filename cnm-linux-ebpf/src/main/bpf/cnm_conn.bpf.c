@@ -54,6 +54,17 @@ struct {
 /* Gives cgroup_skb programs the kernel sk_buff, to read the netns of its socket. */
 extern void *bpf_cast_to_kern_ctx(void *ctx) __ksym;
 
+/*
+ * Waking the reader for every close costs a context switch per connection under a storm; the
+ * reader drains on a short timer instead, and is woken early only once the ring is a quarter full.
+ */
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (bpf_ringbuf_query(&closed_events, BPF_RB_AVAIL_DATA) > CNM_CLOSED_EVENTS_BYTES / 4)
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
 static __always_inline void telemetry_inc(__u32 slot)
 {
 	__u64 *count = bpf_map_lookup_elem(&telemetry, &slot);
@@ -199,7 +210,7 @@ static __always_inline void tcp_closed(const struct sock *sk, const struct conn_
 		err = ECANCELED;
 	ev->failure_errno = err;
 	ev->kind = CNM_EVENT_TCP_CLOSED;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, wakeup_flags());
 	if (e)
 		bpf_map_delete_elem(&conn_stats, key);
 }
@@ -549,7 +560,7 @@ static __always_inline void emit_udp_closed(const struct conn_key *key,
 		ev->stats.pid = pid;
 	ev->failure_errno = 0;
 	ev->kind = CNM_EVENT_UDP_CLOSED;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
 static __always_inline void emit_udp_released(const struct conn_key *first)
@@ -565,7 +576,7 @@ static __always_inline void emit_udp_released(const struct conn_key *first)
 	ev->key.family = first->family;
 	ev->key.protocol = IPPROTO_UDP;
 	ev->kind = CNM_EVENT_UDP_RELEASED;
-	bpf_ringbuf_submit(ev, 0);
+	bpf_ringbuf_submit(ev, wakeup_flags());
 }
 
 /* close() of a UDP socket: its peers get closed events instead of idling out. */

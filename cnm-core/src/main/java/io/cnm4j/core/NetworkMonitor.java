@@ -4,6 +4,7 @@ import io.cnm4j.core.internal.BackendSelection;
 import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
+import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
@@ -45,6 +46,8 @@ public final class NetworkMonitor implements AutoCloseable {
     private final MonitorConfig config;
     private final List<Tagger> taggers;
     private final EventPipeline pipeline;
+    private final EventPipeline.Drainer drainer;
+    private final ActiveConnectionConsumer activeConsumer;
     private final ConnectionStateEngine engine;
     private final FlowBackend backend;
     private final String backendName;
@@ -65,6 +68,8 @@ public final class NetworkMonitor implements AutoCloseable {
         FlowBackendProvider provider = selection.chosen();
         this.pipeline = new EventPipeline(config.queueCapacity());
         this.engine = new ConnectionStateEngine(config);
+        this.drainer = pipeline.drainer(engine::apply);
+        this.activeConsumer = engine::apply;
         this.backend = provider.open(new BackendContext(config, pipeline));
         this.backendName = provider.name();
         this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
@@ -174,7 +179,7 @@ public final class NetworkMonitor implements AutoCloseable {
             int applied;
             lock.lock();
             try {
-                applied = pipeline.drain(engine::apply, DRAIN_BATCH);
+                applied = drainer.drain(DRAIN_BATCH);
             } finally {
                 lock.unlock();
             }
@@ -212,8 +217,8 @@ public final class NetworkMonitor implements AutoCloseable {
     private void collectLocked() {
         long now = System.nanoTime();
         engine.beginRefresh(now);
-        backend.readActive(engine::apply);
-        while (pipeline.drain(engine::apply, DRAIN_BATCH) > 0) {
+        backend.readActive(activeConsumer);
+        while (drainer.drain(DRAIN_BATCH) > 0) {
             // keep draining: closed events published before this point belong to this interval
         }
         if (backend.readsAllActive()) {

@@ -18,6 +18,8 @@ final class ClientState {
     final boolean pinned;
     final LongObjectMap<SeenCounters> seen = new LongObjectMap<>(64);
     final List<TrackedFlow> closed = new ArrayList<>();
+    /** Indexes of buffered closed flows that carry no traffic new to this client. */
+    private final java.util.ArrayDeque<Integer> emptySlots = new java.util.ArrayDeque<>();
     final Map<DnsStatsKey, DnsStats> dns = new LinkedHashMap<>();
     Telemetry telemetryAtLastPoll = Telemetry.empty();
     long lastPollNanos;
@@ -42,26 +44,32 @@ final class ClientState {
     /**
      * Buffers a closed flow. When the buffer is full, a flow without new traffic makes room
      * first (the incoming one, or one already buffered); returns false when something was dropped.
+     * Whether a buffered flow is empty cannot change before this client's next read (which empties
+     * the buffer), so empty slots are remembered at insertion and found in constant time.
      */
     boolean bufferClosed(TrackedFlow flow, int capacity) {
+        boolean empty = isEmptyForMe(flow);
         if (closed.size() < capacity) {
+            if (empty) {
+                emptySlots.push(closed.size());
+            }
             closed.add(flow);
             return true;
         }
-        if (isEmptyForMe(flow)) {
+        if (empty || emptySlots.isEmpty()) {
             forgetSeen(flow);
             return false;
         }
-        for (int i = 0; i < closed.size(); i++) {
-            TrackedFlow buffered = closed.get(i);
-            if (isEmptyForMe(buffered)) {
-                forgetSeen(buffered);
-                closed.set(i, flow);
-                return false;
-            }
-        }
-        forgetSeen(flow);
+        int slot = emptySlots.pop();
+        forgetSeen(closed.get(slot));
+        closed.set(slot, flow);
         return false;
+    }
+
+    /** Empties the closed buffer after a read. */
+    void clearClosed() {
+        closed.clear();
+        emptySlots.clear();
     }
 
     private void forgetSeen(TrackedFlow flow) {

@@ -213,7 +213,7 @@ public final class ConnectionStateEngine {
             Counters last = seen == null ? flow.counters() : seen.deltaTo(flow);
             collect(aggregates, flow, last);
         }
-        client.closed.clear();
+        client.clearClosed();
         active.forEachValue(flow -> {
             if (flow.excluded) {
                 return;

@@ -4,6 +4,7 @@ import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.ConnectionEventSink;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import org.jctools.queues.MessagePassingQueue;
 import org.jctools.queues.MpmcArrayQueue;
 import org.jctools.queues.MpscArrayQueue;
 
@@ -42,17 +43,34 @@ public final class EventPipeline implements ConnectionEventSink {
     }
 
     /**
-     * Applies up to {@code limit} queued events in order, returning each to the pool. Single
-     * consumer thread only.
+     * A reusable consumer of queued events that applies each with {@code apply} and returns it
+     * to the pool; made once so that draining allocates nothing. Single consumer thread only.
      */
-    public int drain(Consumer<ConnectionEvent> apply, int limit) {
-        return ready.drain(event -> {
+    public Drainer drainer(Consumer<ConnectionEvent> apply) {
+        return new Drainer(apply);
+    }
+
+    /** Drains the queue into one apply function; see {@link #drainer}. */
+    public final class Drainer implements MessagePassingQueue.Consumer<ConnectionEvent> {
+        private final Consumer<ConnectionEvent> apply;
+
+        private Drainer(Consumer<ConnectionEvent> apply) {
+            this.apply = apply;
+        }
+
+        /** Applies up to {@code limit} queued events in order; returns how many. */
+        public int drain(int limit) {
+            return ready.drain(this, limit);
+        }
+
+        @Override
+        public void accept(ConnectionEvent event) {
             try {
                 apply.accept(event);
             } finally {
                 free.offer(event.reset());
             }
-        }, limit);
+        }
     }
 
     /** Events dropped because the queue was full. */

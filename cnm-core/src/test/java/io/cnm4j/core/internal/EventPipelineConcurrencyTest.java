@@ -47,9 +47,10 @@ class EventPipelineConcurrencyTest {
             thread.start();
             producers.add(thread);
         }
+        EventPipeline.Drainer drainer = pipeline.drainer(engine::apply);
         Thread consumer = new Thread(() -> {
             while (producing.get() || pipeline.queued() > 0) {
-                pipeline.drain(engine::apply, 1024);
+                drainer.drain(1024);
             }
         });
         consumer.start();

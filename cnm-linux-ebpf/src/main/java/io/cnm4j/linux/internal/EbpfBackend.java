@@ -50,7 +50,7 @@ public final class EbpfBackend implements FlowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
     private static final String OBJECT_RESOURCE = "/io/cnm4j/linux/bpf/cnm_conn.bpf.o";
     private static final int BATCH_ENTRIES = 1024;
-    private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(100);
+    private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(50);
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
 
@@ -163,7 +163,10 @@ public final class EbpfBackend implements FlowBackend {
     private void pollClosedEvents() {
         while (running) {
             try {
+                // The kernel side submits without wakeups until the ring is a quarter full, so
+                // records that arrived during the wait are consumed explicitly.
                 closedEvents.poll(RING_POLL_TIMEOUT);
+                closedEvents.consume();
             } catch (BpfException e) {
                 if (running) {
                     LOG.error("polling the closed-connection ring buffer failed; stopping", e);

@@ -1,0 +1,84 @@
+package io.cnm4j.bench;
+
+import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.internal.ConnectionStateEngine;
+import io.cnm4j.core.spi.ConnectionEvent;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One client's read of its deltas ({@link ConnectionStateEngine#read}), as done once per interval
+ * per consumer: {@code activeConnections} live flows, every one with new traffic since the
+ * previous read, plus {@code closedPending} flows that opened and closed in between. The
+ * interval's events are applied before each read, outside the measured time (but inside the
+ * allocation that {@code -prof gc} reports: the closed flows' own state is allocated then).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class DeltaBenchmark {
+    private static final String CLIENT = "bench";
+
+    @Param({"10000", "100000"})
+    public int activeConnections;
+
+    @Param({"0", "10000"})
+    public int closedPending;
+
+    private ConnectionStateEngine engine;
+    private final ConnectionEvent event = new ConnectionEvent();
+    private long tick;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        int capacity = 2 * (activeConnections + closedPending);
+        MonitorConfig config = MonitorConfig.builder()
+                .maxTrackedConnections(capacity)
+                .closedBufferSize(capacity)
+                .maxClientConnections(capacity)
+                .build();
+        engine = new ConnectionStateEngine(config);
+        engine.registerClient(CLIENT, true, System.nanoTime());
+        bumpEveryFlow();
+        engine.read(CLIENT, System.nanoTime());
+    }
+
+    /** The interval between two reads: every live flow moves, and closed flows come and go. */
+    @Setup(Level.Invocation)
+    public void bumpEveryFlow() {
+        tick++;
+        for (int n = 0; n < activeConnections; n++) {
+            engine.apply(SyntheticFlows.fill(event, ConnectionEvent.Kind.UPDATE, n, tick));
+        }
+        // Closed flows never join the live set, so their ids can be the same every interval.
+        for (int n = activeConnections; n < activeConnections + closedPending; n++) {
+            engine.apply(SyntheticFlows.fill(event, ConnectionEvent.Kind.CLOSED, n, tick));
+        }
+    }
+
+    @Benchmark
+    public List<ConnectionStats> read() {
+        List<ConnectionStats> connections = engine.read(CLIENT, System.nanoTime());
+        if (connections.size() != activeConnections + closedPending) {
+            throw new IllegalStateException("expected " + (activeConnections + closedPending)
+                    + " connections, read " + connections.size());
+        }
+        return connections;
+    }
+}
