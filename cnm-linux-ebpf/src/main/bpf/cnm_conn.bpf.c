@@ -345,11 +345,24 @@ int BPF_PROG(cnm_tcp_retrans, const struct sock *sk)
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(cnm_tcp_destroy, const struct sock *sk)
 {
+	struct conn_stats *e;
 	struct conn_key key;
 
 	if (!sock_is_inet(sk, IPPROTO_TCP))
 		return 0;
 	tcp_key(sk, &key);
+	e = bpf_map_lookup_elem(&conn_stats, &key);
+	if (!e)
+		return 0;
+	/*
+	 * An entry that saw ESTABLISHED is still here only when its TCP_CLOSE transition was missed
+	 * (the kernel skips a tracing program that is already running on this CPU): close it now.
+	 * Lazily created entries (established 0) were re-created by a send/recv racing the close.
+	 */
+	if (e->established) {
+		tcp_closed(sk, &key, TCP_CLOSE, bpf_ktime_get_ns());
+		return 0;
+	}
 	if (bpf_map_delete_elem(&conn_stats, &key) == 0)
 		telemetry_inc(CNM_TEL_TCP_LATE_ENTRY);
 	return 0;

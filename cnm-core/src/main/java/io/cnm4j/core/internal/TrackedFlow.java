@@ -13,7 +13,8 @@ import io.cnm4j.core.spi.ConnectionEvent;
  */
 final class TrackedFlow {
     final long flowId;
-    final ConnectionKey key;
+    /** Not final: a flow first seen before any process context (pid 0) learns its pid later. */
+    ConnectionKey key;
     final boolean excluded;
     Direction direction;
     long cookie;
@@ -44,6 +45,10 @@ final class TrackedFlow {
      * already seen (reordered or reset) does not move them back.
      */
     void absorb(ConnectionEvent event) {
+        if (key.pid() == 0 && event.pid() != 0) {
+            key = new ConnectionKey(key.family(), key.protocol(), key.localAddress(), key.localPort(),
+                    key.remoteAddress(), key.remotePort(), event.pid(), key.netns());
+        }
         direction = event.direction() == Direction.NONE && direction != null ? direction : event.direction();
         cookie = event.cookie();
         bytesSent = Math.max(bytesSent, event.bytesSent());

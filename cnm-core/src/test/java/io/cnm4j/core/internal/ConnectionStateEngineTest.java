@@ -310,4 +310,20 @@ class ConnectionStateEngineTest {
         assertThat(engine.read(CLIENT, 2)).extracting(c -> c.key().localPort() + ":" + c.closed() + ":" + c.last().bytesSent())
                 .containsExactlyInAnyOrder("40000:true:0", "40001:false:5");
     }
+
+    @Test
+    void flowFirstSeenWithoutPidTakesThePidLearnedLater() {
+        ConnectionStateEngine engine = engineWithClient();
+
+        engine.apply(open(1, 10).pid(0));
+        List<ConnectionStats> first = engine.read(CLIENT, 1);
+        engine.apply(open(1, 15).pid(4242));
+        List<ConnectionStats> second = engine.read(CLIENT, 2);
+
+        assertThat(first).singleElement().satisfies(c -> assertThat(c.key().pid()).isZero());
+        assertThat(second).singleElement().satisfies(c -> {
+            assertThat(c.key().pid()).isEqualTo(4242);
+            assertThat(c.last().bytesSent()).isEqualTo(5);
+        });
+    }
 }

@@ -13,20 +13,27 @@ import java.lang.foreign.ValueLayout;
  * Decodes {@code conn_key}/{@code conn_stats} records in place into a reusable
  * {@link ConnectionEvent}, allocating nothing. Times are converted from the kernel's
  * {@code CLOCK_MONOTONIC} to epoch nanoseconds with an offset measured once.
+ *
+ * <p>Public only so that the benchmarks can measure it; not an API (this package is internal).
+ * Immutable: safe from any thread, for distinct events.
  */
-final class ConnRecordDecoder {
+public final class ConnRecordDecoder {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED;
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED;
 
     private final long monotonicToEpochNanos;
 
-    ConnRecordDecoder(long monotonicToEpochNanos) {
+    /**
+     * @param monotonicToEpochNanos added to the kernel's {@code CLOCK_MONOTONIC} nanoseconds to give
+     *                              epoch nanoseconds
+     */
+    public ConnRecordDecoder(long monotonicToEpochNanos) {
         this.monotonicToEpochNanos = monotonicToEpochNanos;
     }
 
     /** The id the state engine tracks a flow by: the cookie for TCP, cookie and peer for UDP. */
-    static long flowId(MemorySegment key, long keyOffset) {
+    public static long flowId(MemorySegment key, long keyOffset) {
         long cookie = key.get(U64, keyOffset + KEY_COOKIE);
         if (key.get(ValueLayout.JAVA_BYTE, keyOffset + KEY_PROTOCOL) == PROTOCOL_TCP) {
             return cookie;
@@ -44,8 +51,11 @@ final class ConnRecordDecoder {
         return h;
     }
 
-    /** Fills the event (kind left to the caller) from a key and its stats value. */
-    void decode(MemorySegment key, long keyOffset, MemorySegment stats, long statsOffset, ConnectionEvent out) {
+    /**
+     * Fills the event (kind and failure errno left to the caller) from a {@code conn_key} at
+     * {@code keyOffset} and its {@code conn_stats} at {@code statsOffset}.
+     */
+    public void decode(MemorySegment key, long keyOffset, MemorySegment stats, long statsOffset, ConnectionEvent out) {
         out.flowId(flowId(key, keyOffset));
         out.cookie(key.get(U64, keyOffset + KEY_COOKIE));
         boolean v6 = stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_FAMILY) == FAMILY_V6;

@@ -54,6 +54,12 @@ public final class EbpfBackend implements FlowBackend {
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
 
+    /**
+     * Hook invocations the kernel skipped because the program was already running on that CPU;
+     * each may have lost bytes or a close, so it counts as loss.
+     */
+    static final String KERNEL_PROGRAM_SKIPS = "kernel_program_skips_dropped";
+
     private final ConnectionEventSink sink;
     private final BpfObject object;
     private final BpfHashMap connections;
@@ -276,6 +282,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
         counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
         counters.put("kernel_tcp_late_entry", kernelCounter(TELEMETRY_TCP_LATE_ENTRY));
+        counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         if (dns != null) {
             counters.putAll(dns.telemetry());

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -27,6 +28,10 @@ import java.util.Optional;
  * instance, so {@code close()} may come from another thread than the one that loaded it.
  */
 public final class BpfObject implements AutoCloseable {
+    /** {@code sizeof(struct bpf_prog_info)} and the offset of its {@code recursion_misses} (linux/bpf.h, 5.12+). */
+    private static final long PROG_INFO_BYTES = 232;
+    private static final long PROG_INFO_RECURSION_MISSES = 208;
+
 
     /**
      * The leading fields of {@code struct bpf_object_open_opts}. libbpf reads {@code sz} and treats
@@ -181,6 +186,35 @@ public final class BpfObject implements AutoCloseable {
         RingBufferReader reader = RingBufferReader.open(mapName, map.fd(), handler);
         dependentClosers.add(reader::close);
         return reader;
+    }
+
+    /**
+     * Invocations the kernel skipped, summed over this object's loaded programs: a tracing
+     * program already running on a CPU (e.g. interrupted by a softirq that hits the same hook)
+     * is not run again there, and the kernel counts it in {@code bpf_prog_info.recursion_misses}.
+     */
+    public synchronized long recursionMisses() {
+        requireLoaded();
+        long misses = 0;
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment info = scratch.allocate(PROG_INFO_BYTES, Long.BYTES);
+            MemorySegment length = scratch.allocate(ValueLayout.JAVA_INT);
+            for (MemorySegment program = LibBpf.objectNextProgram(object, MemorySegment.NULL);
+                    !program.equals(MemorySegment.NULL);
+                    program = LibBpf.objectNextProgram(object, program)) {
+                int fd = LibBpf.programFd(program);
+                if (fd < 0) {
+                    continue;
+                }
+                info.fill((byte) 0);
+                length.set(ValueLayout.JAVA_INT, 0, (int) PROG_INFO_BYTES);
+                if (LibBpf.objectInfoByFd(fd, info, length) == 0
+                        && length.get(ValueLayout.JAVA_INT, 0) >= PROG_INFO_RECURSION_MISSES + Long.BYTES) {
+                    misses += info.get(ValueLayout.JAVA_LONG, PROG_INFO_RECURSION_MISSES);
+                }
+            }
+        }
+        return misses;
     }
 
     /**

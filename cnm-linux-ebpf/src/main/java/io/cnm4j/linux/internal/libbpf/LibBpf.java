@@ -197,6 +197,23 @@ public final class LibBpf {
         }
     }
 
+    static int programFd(MemorySegment program) {
+        try {
+            return (int) Functions.PROGRAM_FD.invokeExact(program);
+        } catch (Throwable t) {
+            throw Downcalls.propagate(t);
+        }
+    }
+
+    /** Fills {@code info} (its size in {@code length}, a {@code __u32}) with the kernel's info of a BPF fd. */
+    static int objectInfoByFd(int fd, MemorySegment info, MemorySegment length) {
+        try {
+            return (int) Functions.OBJ_GET_INFO_BY_FD.invokeExact(fd, info, length);
+        } catch (Throwable t) {
+            throw Downcalls.propagate(t);
+        }
+    }
+
     static boolean programAutoload(MemorySegment program) {
         try {
             return (boolean) Functions.PROGRAM_AUTOLOAD.invokeExact(program);
@@ -413,6 +430,9 @@ public final class LibBpf {
 
         static final MethodHandle PROGRAM_NAME = bind("bpf_program__name", FunctionDescriptor.of(ADDRESS, ADDRESS));
         static final MethodHandle PROGRAM_TYPE = bind("bpf_program__type", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle PROGRAM_FD = bind("bpf_program__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        static final MethodHandle OBJ_GET_INFO_BY_FD = bind("bpf_obj_get_info_by_fd",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
         static final MethodHandle PROGRAM_AUTOLOAD = bind("bpf_program__autoload",
                 FunctionDescriptor.of(JAVA_BOOLEAN, ADDRESS));
         static final MethodHandle PROGRAM_SET_AUTOLOAD = bind("bpf_program__set_autoload",
