@@ -166,11 +166,7 @@ class DnsCaptureIT {
     @Test
     void loopbackResolverIsCountedOnceWhenLocalDnsIsCollectedAndIgnoredOtherwise() throws Exception {
         // given: a resolver on the host's loopback, on a port nothing else uses
-        int port = freeUdpPort();
-        startResolver("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--bind-interfaces",
-                "--listen-address=127.0.0.1", "--port=" + port, "--local=/test/", "--address=/a.test/10.231.0.50",
-                "--pid-file=");
-        awaitAnswer("127.0.0.1", port, "a.test", "10.231.0.50");
+        int port = startLoopbackResolver();
         MonitorConfig base = MonitorConfig.builder().dnsPorts(port).build();
         try (DnsCapture collecting = DnsCapture.open(base.toBuilder().dnsCollectLocal(true).build());
                 DnsCapture ignoring = DnsCapture.open(base)) {
@@ -333,20 +329,53 @@ class DnsCaptureIT {
     private static void awaitAnswer(String server, int port, String name, String expected) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {
-            Process dig = new ProcessBuilder("dig", "@" + server, "-p", String.valueOf(port), "+short", "+tries=1",
-                    "+time=1", name).redirectErrorStream(true).start();
-            String answer = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            dig.waitFor();
-            closeStreams(dig);
-            if (answer.equals(expected)) {
+            if (answers(server, port, name, expected)) {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                fail("resolver at " + server + "#" + port + " did not answer " + name + " within " + WAIT
-                        + "; last answer: " + answer);
+                fail("resolver at " + server + "#" + port + " did not answer " + name + " within " + WAIT);
             }
             Thread.sleep(100);
         }
+    }
+
+    /**
+     * Starts dnsmasq on a free loopback port and returns the port once it answers. A port found
+     * free can be taken before dnsmasq binds it (tests run beside other traffic), so a resolver
+     * that exits is retried on another port; its own output explains a final failure.
+     */
+    private static int startLoopbackResolver() throws Exception {
+        StringBuilder failures = new StringBuilder();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int port = freeUdpPort();
+            Path log = Files.createTempFile("cnm-dnsmasq", ".log");
+            Process resolver = new ProcessBuilder("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts",
+                    "--bind-interfaces", "--listen-address=127.0.0.1", "--port=" + port, "--local=/test/",
+                    "--address=/a.test/10.231.0.50", "--pid-file=").redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
+            resolvers.add(resolver);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (resolver.isAlive() && System.nanoTime() < deadline) {
+                if (answers("127.0.0.1", port, "a.test", "10.231.0.50")) {
+                    Files.delete(log);
+                    return port;
+                }
+                Thread.sleep(100);
+            }
+            resolver.destroy();
+            failures.append("port ").append(port).append(": ").append(Files.readString(log).trim()).append("; ");
+            Files.delete(log);
+        }
+        return fail("dnsmasq on loopback never answered: " + failures);
+    }
+
+    private static boolean answers(String server, int port, String name, String expected) throws Exception {
+        Process dig = new ProcessBuilder("dig", "@" + server, "-p", String.valueOf(port), "+short", "+tries=1",
+                "+time=1", name).redirectErrorStream(true).start();
+        String answer = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        dig.waitFor();
+        closeStreams(dig);
+        return answer.equals(expected);
     }
 
     private static void startResolver(String... command) throws IOException {
@@ -355,9 +384,20 @@ class DnsCaptureIT {
         resolvers.add(process);
     }
 
+    /** A loopback port free for both UDP and TCP: dnsmasq listens on both and exits if either is taken. */
     private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            return socket.getLocalPort();
+        for (int attempt = 0; ; attempt++) {
+            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+                    java.net.ServerSocket tcp = new java.net.ServerSocket()) {
+                // without SO_REUSEADDR, as a port still in TIME_WAIT from earlier tests must count as taken
+                tcp.setReuseAddress(false);
+                tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), udp.getLocalPort()));
+                return udp.getLocalPort();
+            } catch (java.net.BindException takenForTcp) {
+                if (attempt == 20) {
+                    throw takenForTcp;
+                }
+            }
         }
     }
 
