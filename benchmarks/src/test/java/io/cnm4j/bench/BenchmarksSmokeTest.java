@@ -18,13 +18,15 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Every benchmark runs, in this JVM, for one 100 ms iteration and scores: the benchmarks compile,
- * their set-up holds (they throw when the engine does not reach the state they measure), and
- * JMH's generated code and benchmark list are in place. Scores here mean nothing.
+ * their set-up holds (they throw when the engine does not reach the state they measure, when a
+ * DNS packet does not parse or match as built, when a ring record does not decode as written),
+ * and JMH's generated code and benchmark list are in place. Scores here mean nothing.
  */
 class BenchmarksSmokeTest {
 
     @ParameterizedTest
-    @ValueSource(classes = {IngestionBenchmark.class, DeltaBenchmark.class, JsonBenchmark.class})
+    @ValueSource(classes = {IngestionBenchmark.class, DeltaBenchmark.class, JsonBenchmark.class, DnsBenchmark.class,
+            RingRecordDecodeBenchmark.class})
     void everyBenchmarkOfTheClassRunsAndScores(Class<?> benchmark) throws RunnerException {
         // given: one short iteration per benchmark, with the smaller sizes
         Options options = new OptionsBuilder()
