@@ -153,7 +153,8 @@ public final class LoadHarness {
     }
 
     private static StormRun stormUnderTcplife(int rate, int seconds, int threads) throws Exception {
-        Process tcplife = new ProcessBuilder(TCPLIFE.toString()).redirectErrorStream(true).start();
+        // line-buffered: a pipe would otherwise hold tcplife's header and lines in its stdio buffer
+        Process tcplife = new ProcessBuilder("stdbuf", "-oL", TCPLIFE.toString()).redirectErrorStream(true).start();
         BufferedReader lines = new BufferedReader(new InputStreamReader(tcplife.getInputStream(), StandardCharsets.UTF_8));
         String header = lines.readLine();
         if (header == null || !header.startsWith("PID")) {

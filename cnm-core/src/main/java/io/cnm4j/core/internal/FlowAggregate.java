@@ -17,8 +17,8 @@ final class FlowAggregate {
     private ConnectionKey key;
     private Direction direction;
     private long cookie;
-    private final long[] total = new long[7];
-    private final long[] last = new long[7];
+    private Counters total;
+    private Counters last;
     private long rttSum;
     private long rttVarSum;
     private int rttCount;
@@ -33,20 +33,9 @@ final class FlowAggregate {
         if (flow.lastUpdateEpochNanos >= lastUpdateNanos) {
             cookie = flow.cookie;
         }
-        total[0] += flow.bytesSent;
-        total[1] += flow.bytesReceived;
-        total[2] += flow.packetsSent;
-        total[3] += flow.packetsReceived;
-        total[4] += flow.retransmits;
-        total[5] += flow.tcpEstablished;
-        total[6] += flow.tcpClosed;
-        last[0] += delta.bytesSent();
-        last[1] += delta.bytesReceived();
-        last[2] += delta.packetsSent();
-        last[3] += delta.packetsReceived();
-        last[4] += delta.retransmits();
-        last[5] += delta.tcpEstablished();
-        last[6] += delta.tcpClosed();
+        // one flow per tuple is the common case: take its counters as they are
+        total = total == null ? flow.counters() : total.plus(flow.counters());
+        last = last == null ? delta : last.plus(delta);
         if (flow.rttMicros != 0) {
             rttSum += flow.rttMicros;
             rttVarSum += flow.rttVarMicros;
@@ -64,15 +53,11 @@ final class FlowAggregate {
     }
 
     ConnectionStats toStats() {
-        return new ConnectionStats(key, direction, cookie, counters(total), counters(last),
+        return new ConnectionStats(key, direction, cookie, total, last,
                 rttCount == 0 ? 0 : rttSum / rttCount, rttCount == 0 ? 0 : rttVarSum / rttCount,
                 failures == null ? Map.of() : failures,
                 instant(startNanos), instant(Math.max(startNanos, lastUpdateNanos)), allClosed, false, null,
                 List.of(), Map.of());
-    }
-
-    private static Counters counters(long[] sums) {
-        return new Counters(sums[0], sums[1], sums[2], sums[3], sums[4], sums[5], sums[6]);
     }
 
     private static Instant instant(long epochNanos) {
