@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.ConnectionStats;
 import io.cnm4j.core.Protocol;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -39,24 +34,6 @@ class TcpRttIT {
                 && c.key().remotePort() == remotePort;
     }
 
-    /** Answers every request with a response until the client closes. */
-    private static CompletableFuture<Void> serve(ServerSocket server) {
-        return CompletableFuture.runAsync(() -> {
-            try (Socket peer = server.accept()) {
-                DataInputStream in = new DataInputStream(peer.getInputStream());
-                OutputStream out = peer.getOutputStream();
-                byte[] request = new byte[REQUEST_BYTES];
-                byte[] response = new byte[RESPONSE_BYTES];
-                for (int i = 0; i < EXCHANGES; i++) {
-                    in.readFully(request);
-                    out.write(response);
-                }
-                in.read();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-    }
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1"})
@@ -65,7 +42,8 @@ class TcpRttIT {
         try (KernelTestSupport kernel = KernelTestSupport.start();
                 ServerSocket server = new ServerSocket(0, 50, loopback)) {
             int serverPort = server.getLocalPort();
-            CompletableFuture<Void> served = serve(server);
+            CompletableFuture<Void> served =
+                    RequestResponseServer.serveOnce(server, EXCHANGES, REQUEST_BYTES, RESPONSE_BYTES);
             try (NativeTcpSocket client = NativeTcpSocket.open(loopback)) {
                 assertThat(client.connect(new InetSocketAddress(loopback, serverPort))).isZero();
                 client.setIntOption(NativeTcpSocket.IPPROTO_TCP, NativeTcpSocket.TCP_NODELAY, 1);

@@ -24,25 +24,6 @@ class TcpTrafficIT {
     private static final int REQUEST_BYTES = 512;
     private static final int RESPONSE_BYTES = 32_768;
 
-    /** Serves REQUESTS request/response exchanges on one accepted connection. */
-    private static CompletableFuture<Void> serveOnce(ServerSocket server) {
-        return CompletableFuture.runAsync(() -> {
-            try (Socket peer = server.accept()) {
-                DataInputStream in = new DataInputStream(peer.getInputStream());
-                OutputStream out = peer.getOutputStream();
-                byte[] request = new byte[REQUEST_BYTES];
-                byte[] response = new byte[RESPONSE_BYTES];
-                for (int i = 0; i < REQUESTS; i++) {
-                    in.readFully(request);
-                    out.write(response);
-                }
-                // wait for the client's close so the server sees no reset
-                in.read();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
-    }
 
     private static void exchange(Socket socket) throws IOException {
         OutputStream out = socket.getOutputStream();
@@ -63,7 +44,8 @@ class TcpTrafficIT {
     private void sendAndReceiveExactBytes(InetAddress loopback) throws Exception {
         try (KernelTestSupport kernel = KernelTestSupport.start();
                 ServerSocket server = new ServerSocket(0, 50, loopback)) {
-            CompletableFuture<Void> served = serveOnce(server);
+            CompletableFuture<Void> served =
+                    RequestResponseServer.serveOnce(server, REQUESTS, REQUEST_BYTES, RESPONSE_BYTES);
             int clientPort;
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress(loopback, server.getLocalPort()));
