@@ -122,8 +122,12 @@ public final class DnsStats {
 
     /** Accumulates responses and timeouts for one key; not thread-safe. */
     public static final class Builder {
+        /** The 16 header rcodes are counted in an array so that a response allocates nothing. */
+        private static final int HEADER_RCODES = 16;
+
         private final DnsStatsKey key;
-        private final Map<Integer, Long> countsByRcode = new HashMap<>();
+        private final long[] headerRcodeCounts = new long[HEADER_RCODES];
+        private final Map<Integer, Long> extendedRcodeCounts = new HashMap<>();
         private final Histogram latencyMicros = newLatencyHistogram();
         private long timeouts;
         private long successLatencySumMicros;
@@ -136,7 +140,11 @@ public final class DnsStats {
         /** Records one response; rcode 0 counts as success, any other as failure. */
         public Builder response(int rcode, long latencyMicros) {
             long clamped = Math.min(Math.max(0, latencyMicros), MAX_TRACKED_LATENCY_MICROS);
-            countsByRcode.merge(rcode, 1L, Long::sum);
+            if (rcode >= 0 && rcode < HEADER_RCODES) {
+                headerRcodeCounts[rcode]++;
+            } else {
+                extendedRcodeCounts.merge(rcode, 1L, Long::sum);
+            }
             if (rcode == 0) {
                 successLatencySumMicros += clamped;
             } else {
@@ -153,6 +161,12 @@ public final class DnsStats {
         }
 
         public DnsStats build() {
+            Map<Integer, Long> countsByRcode = new HashMap<>(extendedRcodeCounts);
+            for (int rcode = 0; rcode < HEADER_RCODES; rcode++) {
+                if (headerRcodeCounts[rcode] > 0) {
+                    countsByRcode.put(rcode, headerRcodeCounts[rcode]);
+                }
+            }
             return new DnsStats(key, countsByRcode, timeouts, successLatencySumMicros, failureLatencySumMicros,
                     latencyMicros);
         }
