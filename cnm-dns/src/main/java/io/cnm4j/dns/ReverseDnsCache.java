@@ -19,7 +19,8 @@ import java.util.function.LongSupplier;
  * <p>Each (address, name) pair expires after the answer's TTL, but never sooner than a minimum
  * retention (60 s by default): short TTLs are common, and the connection that follows a lookup
  * often outlives them. At most {@code capacity} addresses are kept; adding a new one beyond that
- * evicts the address least recently added or refreshed, and is counted in {@link #evictions()}. An
+ * evicts the address least recently added, refreshed or looked up, and is counted in
+ * {@link #evictions()}. An
  * address keeps at most {@link #MAX_NAMES_PER_ADDRESS} names, the most recent ones.
  *
  * <p>Thread-safe: written by the capture thread and read by the monitor thread, under one lock held
@@ -37,8 +38,10 @@ public final class ReverseDnsCache {
     private final int capacity;
     private final long minimumRetentionNanos;
     private final LongSupplier nanoClock;
-    // Insertion order = order of the last add for each address: the eldest entry is evicted first.
-    private final LinkedHashMap<AddressKey, Names> entries = new LinkedHashMap<>();
+    // Access order: the address added or looked up longest ago is first, and evicted first.
+    private final LinkedHashMap<AddressKey, Names> entries = new LinkedHashMap<>(16, 0.75f, true);
+    /** Reused for lookups so that an address already cached costs no allocation; guarded by lock. */
+    private final AddressKey probe = new AddressKey();
     private long evictions;
     private long namesDropped;
 
@@ -74,11 +77,12 @@ public final class ReverseDnsCache {
         if (capacity == 0) {
             return;
         }
-        AddressKey key = new AddressKey(Ipv6Bits.high(address, offset, length), Ipv6Bits.low(address, offset, length));
+        long high = Ipv6Bits.high(address, offset, length);
+        long low = Ipv6Bits.low(address, offset, length);
         long ttlNanos = Math.min(Math.max(0, ttlSeconds), MAX_TTL_SECONDS) * 1_000_000_000L;
         synchronized (lock) {
             long expiry = nanoClock.getAsLong() + Math.max(ttlNanos, minimumRetentionNanos);
-            Names names = entries.remove(key);
+            Names names = entries.get(probe.set(high, low));
             if (names == null) {
                 names = new Names();
                 if (entries.size() >= capacity) {
@@ -87,11 +91,11 @@ public final class ReverseDnsCache {
                     eldest.remove();
                     evictions++;
                 }
+                entries.put(new AddressKey().set(high, low), names);
             }
             if (names.add(name, expiry)) {
                 namesDropped++;
             }
-            entries.put(key, names);
         }
     }
 
@@ -115,9 +119,10 @@ public final class ReverseDnsCache {
      */
     public List<String> namesFor(InetAddress address) {
         byte[] bytes = address.getAddress();
-        AddressKey key = new AddressKey(Ipv6Bits.high(bytes, 0, bytes.length), Ipv6Bits.low(bytes, 0, bytes.length));
+        long high = Ipv6Bits.high(bytes, 0, bytes.length);
+        long low = Ipv6Bits.low(bytes, 0, bytes.length);
         synchronized (lock) {
-            Names names = entries.get(key);
+            Names names = entries.get(probe.set(high, low));
             return names == null ? List.of() : names.unexpired(nanoClock.getAsLong());
         }
     }
@@ -162,7 +167,26 @@ public final class ReverseDnsCache {
         }
     }
 
-    private record AddressKey(long high, long low) {
+    /** An address as two longs; mutable only as the cache's lookup probe, never once it is a map key. */
+    private static final class AddressKey {
+        private long high;
+        private long low;
+
+        AddressKey set(long newHigh, long newLow) {
+            high = newHigh;
+            low = newLow;
+            return this;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AddressKey other && high == other.high && low == other.low;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(high) * 31 + Long.hashCode(low);
+        }
     }
 
     /** The names of one address, most recently seen first, each with its expiry. Guarded by the cache's lock. */
