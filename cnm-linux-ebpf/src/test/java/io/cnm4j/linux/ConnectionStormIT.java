@@ -36,7 +36,8 @@ class ConnectionStormIT {
     private static final int CLIENT_THREADS = 4;
     private static final int ACCEPT_THREADS = 4;
     private static final Duration STORM_TIMEOUT = Duration.ofSeconds(40);
-    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(15);
+    // closes the kernel hooks missed are recovered by the backend's sweep after 5 s idle
+    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(30);
     private static final int PID = (int) ProcessHandle.current().pid();
     private static final List<String> LOSS_COUNTERS = List.of(Telemetry.QUEUE_DROPPED,
             Telemetry.RING_BUFFER_DROPPED, Telemetry.KERNEL_MAP_INSERT_FAILED, Telemetry.CLOSED_CONN_DROPPED,
@@ -154,8 +155,9 @@ class ConnectionStormIT {
             long stillOpen = kernel.monitor.registerClient("census").poll().connections().stream()
                     .filter(clientSide.and(c -> !c.closed()))
                     .mapToLong(c -> c.total().tcpEstablished()).sum();
-            System.out.printf("delivered closed: client %,d, server %,d; client still open %,d; losses %s%n",
-                    tally.client, tally.server, stillOpen, losses);
+            System.out.printf("delivered closed: client %,d, server %,d; client still open %,d; losses %s; "
+                    + "closes recovered by the sweep %,d%n", tally.client, tally.server, stillOpen, losses,
+                    kernel.monitor.telemetry().get("tcp_closes_recovered"));
 
             assertThat(served.get()).isEqualTo(CONNECTIONS);
             assertThat(tally.client + stillOpen)
@@ -165,7 +167,8 @@ class ConnectionStormIT {
                     .as("server connections missing with no loss counter to explain them (losses %s)", losses)
                     .isLessThanOrEqualTo(lost);
             if (lost == 0) {
-                assertThat(tally.client + stillOpen).isEqualTo(CONNECTIONS);
+                assertThat(tally.client).isEqualTo(CONNECTIONS);
+                assertThat(stillOpen).isZero();
                 assertThat(tally.clientEstablished).isEqualTo(CONNECTIONS);
                 assertThat(tally.clientBytesSent).isEqualTo(CONNECTIONS);
                 assertThat(tally.server).isEqualTo(CONNECTIONS);

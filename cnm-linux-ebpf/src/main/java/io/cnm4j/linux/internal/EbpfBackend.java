@@ -53,6 +53,11 @@ public final class EbpfBackend implements FlowBackend {
     private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(50);
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    /**
+     * A TCP entry idle this long whose socket is no longer alive in this namespace lost its close
+     * (a rare case where the kernel ran neither close hook); it is then reported closed.
+     */
+    private static final long TCP_SWEEP_IDLE_NANOS = Duration.ofSeconds(5).toNanos();
 
     /**
      * Hook invocations the kernel skipped because the program was already running on that CPU;
@@ -80,6 +85,10 @@ public final class EbpfBackend implements FlowBackend {
     private final MemorySegment telemetryValue;
     private final long monotonicToEpochNanos;
     private int expiredCount;
+    private final long ownNetns = ownNetworkNamespace();
+    private LiveTcpTuples liveTcp;
+    private long lastSweepNanos = System.nanoTime();
+    private long tcpClosesRecovered;
     private volatile boolean running;
     private Thread poller;
     private boolean closed;
@@ -211,6 +220,11 @@ public final class EbpfBackend implements FlowBackend {
         directions.refresh();
         long nowMonotonic = System.nanoTime();
         expiredCount = 0;
+        liveTcp = null;
+        if (nowMonotonic - lastSweepNanos > TCP_SWEEP_IDLE_NANOS) {
+            lastSweepNanos = nowMonotonic;
+            liveTcp = LiveTcpTuples.read();
+        }
         try {
             connections.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
@@ -218,8 +232,8 @@ public final class EbpfBackend implements FlowBackend {
                     long valueOffset = (long) i * STATS_BYTES;
                     decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
                     scratch.kind(ConnectionEvent.Kind.UPDATE);
-                    if (scratch.protocol() == io.cnm4j.core.Protocol.UDP && udpEnded(scratch, nowMonotonic)
-                            && expiredCount < BATCH_ENTRIES) {
+                    if ((scratch.protocol() == io.cnm4j.core.Protocol.UDP ? udpEnded(scratch, nowMonotonic)
+                            : tcpCloseMissed(scratch, nowMonotonic)) && expiredCount < BATCH_ENTRIES) {
                         MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * KEY_BYTES, KEY_BYTES);
                         expiredCount++;
                         scratch.kind(ConnectionEvent.Kind.CLOSED);
@@ -233,6 +247,29 @@ public final class EbpfBackend implements FlowBackend {
             }
         } catch (BpfException e) {
             LOG.warn("reading the connection map failed: {}", e.getMessage());
+        }
+    }
+
+    private boolean tcpCloseMissed(ConnectionEvent event, long nowMonotonic) {
+        long lastUpdateMonotonic = event.lastUpdateEpochNanos() - monotonicToEpochNanos;
+        if (liveTcp == null || event.netns() != ownNetns || nowMonotonic - lastUpdateMonotonic < TCP_SWEEP_IDLE_NANOS) {
+            return false;
+        }
+        int length = event.family() == io.cnm4j.core.Family.V4 ? 4 : 16;
+        boolean missed = !liveTcp.contains(event.localAddress(), length, event.localPort(), event.remoteAddress(),
+                length, event.remotePort());
+        if (missed) {
+            tcpClosesRecovered++;
+        }
+        return missed;
+    }
+
+    private static long ownNetworkNamespace() {
+        try {
+            String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 
@@ -283,6 +320,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
         counters.put("kernel_tcp_late_entry", kernelCounter(TELEMETRY_TCP_LATE_ENTRY));
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
+        counters.put("tcp_closes_recovered", tcpClosesRecovered);
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         if (dns != null) {
             counters.putAll(dns.telemetry());
