@@ -321,6 +321,15 @@ int BPF_PROG(cnm_sock_recv, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
+/* The map entry of a TCP socket (its key filled in), or NULL when it is not TCP or not tracked. */
+static __always_inline struct conn_stats *tracked_tcp_entry(const struct sock *sk, struct conn_key *key)
+{
+	if (!sock_is_inet(sk, IPPROTO_TCP))
+		return NULL;
+	tcp_key(sk, key);
+	return bpf_map_lookup_elem(&conn_stats, key);
+}
+
 /*
  * Fires after total_retrans was updated: keeps connections that only
  * retransmit current. The err argument (recent kernels only) is not read, so
@@ -332,26 +341,20 @@ int BPF_PROG(cnm_tcp_retrans, const struct sock *sk)
 	struct conn_stats *e;
 	struct conn_key key;
 
-	if (!sock_is_inet(sk, IPPROTO_TCP))
-		return 0;
-	tcp_key(sk, &key);
-	e = bpf_map_lookup_elem(&conn_stats, &key);
+	e = tracked_tcp_entry(sk, &key);
 	if (e)
 		tcp_refresh(sk, e, bpf_ktime_get_ns());
 	return 0;
 }
 
-/* Removes an entry a send/recv recreated while another CPU closed the socket. */
+/* The last chance for an entry still in the map when its socket is destroyed. */
 SEC("tp_btf/tcp_destroy_sock")
 int BPF_PROG(cnm_tcp_destroy, const struct sock *sk)
 {
 	struct conn_stats *e;
 	struct conn_key key;
 
-	if (!sock_is_inet(sk, IPPROTO_TCP))
-		return 0;
-	tcp_key(sk, &key);
-	e = bpf_map_lookup_elem(&conn_stats, &key);
+	e = tracked_tcp_entry(sk, &key);
 	if (!e)
 		return 0;
 	/*

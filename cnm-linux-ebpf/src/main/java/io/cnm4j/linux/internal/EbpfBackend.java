@@ -3,9 +3,11 @@ package io.cnm4j.linux.internal;
 import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 
 import io.cnm4j.core.DnsStats;
+import io.cnm4j.core.Family;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.Protocol;
 import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
@@ -25,6 +27,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -232,7 +235,7 @@ public final class EbpfBackend implements FlowBackend {
                     long valueOffset = (long) i * STATS_BYTES;
                     decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
                     scratch.kind(ConnectionEvent.Kind.UPDATE);
-                    if ((scratch.protocol() == io.cnm4j.core.Protocol.UDP ? udpEnded(scratch, nowMonotonic)
+                    if ((scratch.protocol() == Protocol.UDP ? udpEnded(scratch, nowMonotonic)
                             : tcpCloseMissed(scratch, nowMonotonic)) && expiredCount < BATCH_ENTRIES) {
                         MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * KEY_BYTES, KEY_BYTES);
                         expiredCount++;
@@ -255,7 +258,7 @@ public final class EbpfBackend implements FlowBackend {
         if (liveTcp == null || event.netns() != ownNetns || nowMonotonic - lastUpdateMonotonic < TCP_SWEEP_IDLE_NANOS) {
             return false;
         }
-        int length = event.family() == io.cnm4j.core.Family.V4 ? 4 : 16;
+        int length = event.family() == Family.V4 ? 4 : 16;
         boolean missed = !liveTcp.contains(event.localAddress(), length, event.localPort(), event.remoteAddress(),
                 length, event.remotePort());
         if (missed) {
@@ -266,7 +269,7 @@ public final class EbpfBackend implements FlowBackend {
 
     private static long ownNetworkNamespace() {
         try {
-            String link = java.nio.file.Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
+            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
             return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
         } catch (IOException | RuntimeException e) {
             return -1;
