@@ -11,7 +11,7 @@ out=$(cd "$out" && pwd)
 cd "$(dirname "$0")"
 CLANG=${CLANG:-clang}
 LLVM_STRIP=${LLVM_STRIP:-llvm-strip}
-"$CLANG" -O2 -g -target bpf -D__TARGET_ARCH_x86 -Wall -Werror \
+"$CLANG" -O2 -g -target bpf -mcpu=v3 -D__TARGET_ARCH_x86 -Wall -Werror \
 	-I"/usr/include/$("$CLANG" -print-multiarch)" -fdebug-prefix-map="$(pwd)"=. \
 	-c cnm_conn.bpf.c -o "$out/cnm_conn.bpf.o"
 "$LLVM_STRIP" -g "$out/cnm_conn.bpf.o"

@@ -1,13 +1,29 @@
 /*
  * Connection tracking for cnm4j on tracepoints and cgroup hooks only (no
- * kprobes, no fentry). Layouts and map semantics: cnm_conn.h.
+ * kprobes, no fentry, no program per packet). Layouts and record semantics:
+ * cnm_conn.h.
  *
- * TCP: one conn_stats entry per socket cookie, created at connect
- * (SYN_SENT), at accept (SYN_RECV -> ESTABLISHED) or lazily on the first
- * send/recv of a connection that predates the load; closed through the ring
- * buffer at TCP_CLOSE. UDP: one entry per (socket cookie, remote endpoint),
- * counted per datagram by cgroup_skb programs on the cgroup v2 root; the
- * entries of a socket are closed when the socket is released.
+ * Every tracked socket has a sock_state in socket-local storage, freed by the
+ * kernel with the socket.
+ *
+ * TCP: tracking starts at connect (SYN_SENT), at accept (SYN_RECV ->
+ * ESTABLISHED) or, for a connection that predates it, at its first send or
+ * receive. Byte, segment and retransmit counters are not summed per call:
+ * they are derived from the socket's own counters against baselines taken when
+ * tracking started, so sendfile, splice, zero-copy receive and data read after
+ * the peer closed all count, and peeked or error-queue reads do not. The
+ * derived counters are written to tcp_live (read by user space every interval)
+ * at every state change, send and receive; the final record goes through the
+ * ring buffer once the application can no longer read from the socket, from
+ * whichever of two hooks runs first (the kernel skips a tracing program that is
+ * already running on the same CPU, so one hook alone can miss a close).
+ *
+ * UDP: the sendmsg/recvmsg cgroup hooks see the peer the application named
+ * (before NAT) and sock_send_length/sock_recv_length what the call moved, so
+ * bytes are what the application sent and received. Each (socket, peer) has an
+ * entry in udp_stats, up to udp_peer_limit peers per socket; later peers,
+ * peers the hooks cannot see, and peers that find udp_stats full are summed
+ * exactly into the socket's overflow flow in udp_overflow.
  */
 #include <stdbool.h>
 #include <linux/bpf.h>
@@ -23,13 +39,91 @@ char LICENSE[] SEC("license") = "GPL";
 
 #define EEXIST 17
 
-/* Not LRU: an insert into a full map must fail, so that it can be counted. */
+const volatile struct cnm_config cnm_config = {
+	.collect_tcp = 1,
+	.collect_udp = 1,
+	.collect_ipv6 = 1,
+	.udp_peer_limit = 1024,
+};
+
+/* Per-socket state; user space never reads it. */
+struct sock_state {
+	__u64 seq;
+	__u64 start_ns;
+	__u64 cgroup_id;
+	/* TCP baselines: the socket's 64-bit counters when tracking started. */
+	__u64 recv_base;
+	__u64 acked_base;
+	/* TCP: application bytes sent, fixed when the FIN was queued (fin_queued). */
+	__u64 sent_final;
+	/*
+	 * TCP, taken at TCP_CLOSE (closed_snap): the counters and tcp_sock.bytes_received then.
+	 * tcp_disconnect (connect failure, SO_LINGER 0, shutdown of a connecting socket) resets the
+	 * socket's counters and tuple afterwards; the snapshot keeps the real ones.
+	 */
+	struct conn_stats snap;
+	__u64 snap_bytes_received;
+	__u32 pid;
+	/* TCP baselines: sequence numbers and 32-bit counters when tracking started. */
+	__u32 copied_base;
+	__u32 write_base;
+	__u32 segs_in_base;
+	__u32 segs_out_base;
+	__u32 retrans_base;
+	__u32 failure_errno;
+	/* TCP: 1 once the closed record was submitted; set with an atomic exchange. */
+	__u64 emitted;
+	/* UDP: 1 once the socket was reported for summing peers into its overflow flow. */
+	__u64 overflow_reported;
+	__u8 direction;
+	__u8 established;
+	__u8 fin_queued;
+	/* TCP: tcp_live had no room; the connection is reported when it closes. */
+	__u8 live_missing;
+	__u8 closed_snap;
+	__u8 pad3[7];
+	/* UDP: entries this socket created in udp_stats. */
+	__u32 udp_peers;
+	/* UDP: local port, for records made where the socket is not at hand. */
+	__u16 lport;
+	__u16 pad1;
+	__u32 pad2;
+	/* UDP: network namespace inode, for records made where the socket is not at hand. */
+	__u32 netns;
+	struct conn_key first_peer;
+	char comm[16];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct sock_state);
+} sock_state SEC(".maps");
+
+/* Live TCP connections by socket cookie. Not LRU: a full map must fail inserts, to be counted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, CNM_CONN_STATS_DEFAULT_ENTRIES);
+	__uint(max_entries, CNM_TCP_LIVE_DEFAULT_ENTRIES);
+	__type(key, __u64);
+	__type(value, struct conn_stats);
+} tcp_live SEC(".maps");
+
+/* Not LRU: an insert into a full map must fail, so that the datagram goes to the overflow flow. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CNM_UDP_STATS_DEFAULT_ENTRIES);
 	__type(key, struct conn_key);
 	__type(value, struct conn_stats);
-} conn_stats SEC(".maps");
+} udp_stats SEC(".maps");
+
+/* Overflow flow of each UDP socket that has one, by socket cookie. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, CNM_UDP_OVERFLOW_ENTRIES);
+	__type(key, __u64);
+	__type(value, struct conn_stats);
+} udp_overflow SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -43,16 +137,24 @@ struct {
 	__type(value, __u64);
 } telemetry SEC(".maps");
 
-/* PID of the first process seen using a UDP socket, and the peers it has. */
+/*
+ * The peer a UDP send or receive names, by thread (bpf_get_current_pid_tgid): set by the
+ * sendmsg or recvmsg hook, consumed by the length hook of the same call.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sock_info);
-} sock_info SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u64);
+	__type(value, struct conn_key);
+} udp_pending_peer SEC(".maps");
 
-/* Gives cgroup_skb programs the kernel sk_buff, to read the netns of its socket. */
-extern void *bpf_cast_to_kern_ctx(void *ctx) __ksym;
+/* Records are built here: 184 bytes do not fit next to the other locals on the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct conn_record);
+} record_scratch SEC(".maps");
 
 /*
  * Waking the reader for every close costs a context switch per connection under a storm; the
@@ -65,30 +167,17 @@ static __always_inline __u64 wakeup_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline void telemetry_inc(__u32 slot)
+static __always_inline __u64 *telemetry_slot(__u32 slot)
 {
-	__u64 *count = bpf_map_lookup_elem(&telemetry, &slot);
+	return bpf_map_lookup_elem(&telemetry, &slot);
+}
+
+static __always_inline void telemetry_add(__u32 slot, __u64 value)
+{
+	__u64 *count = telemetry_slot(slot);
 
 	if (count)
-		__sync_fetch_and_add(count, 1);
-}
-
-static __always_inline __u32 current_tgid(void)
-{
-	return bpf_get_current_pid_tgid() >> 32;
-}
-
-/* Inserts init, or returns the entry a concurrent CPU inserted first. */
-static __always_inline struct conn_stats *conn_insert(const struct conn_key *key,
-						      const struct conn_stats *init)
-{
-	long err = bpf_map_update_elem(&conn_stats, key, init, BPF_NOEXIST);
-
-	if (err && err != -EEXIST) {
-		telemetry_inc(CNM_TEL_CONN_INSERT_FAILED);
-		return NULL;
-	}
-	return bpf_map_lookup_elem(&conn_stats, key);
+		__sync_fetch_and_add(count, value);
 }
 
 static __always_inline __u32 sock_netns(const struct sock *sk)
@@ -107,28 +196,121 @@ static __always_inline bool sock_is_v4(const struct sock *sk)
 	       d->in6_u.u6_addr32[2] == bpf_htonl(0xffff);
 }
 
-static __always_inline bool sock_is_inet(const struct sock *sk, __u16 protocol)
+static __always_inline bool family_collected(bool v4)
 {
-	unsigned short family;
-
-	if (!sk || sk->sk_protocol != protocol)
-		return false;
-	family = sk->__sk_common.skc_family;
-	return family == AF_INET || family == AF_INET6;
+	return v4 || cnm_config.collect_ipv6;
 }
 
-static __always_inline void tcp_key(const struct sock *sk, struct conn_key *key)
+static __always_inline void set_owner(struct sock_state *st)
 {
-	__builtin_memset(key, 0, sizeof(*key));
-	key->cookie = bpf_get_socket_cookie((void *)sk);
-	key->family = sock_is_v4(sk) ? 4 : 6;
-	key->protocol = IPPROTO_TCP;
+	bpf_get_current_comm(st->comm, sizeof(st->comm));
+	st->cgroup_id = bpf_get_current_cgroup_id();
+	st->pid = bpf_get_current_pid_tgid() >> 32;
 }
 
-static __always_inline void tcp_tuple(const struct sock *sk, const struct conn_key *key,
-				      struct conn_stats *s)
+static __always_inline struct sock_state *state_of(void *sk)
 {
-	if (key->family == 4) {
+	return bpf_sk_storage_get(&sock_state, sk, 0, 0);
+}
+
+static __always_inline struct sock_state *state_create(void *sk)
+{
+	struct sock_state *st = bpf_sk_storage_get(&sock_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+
+	if (!st)
+		telemetry_add(CNM_TEL_SK_STORAGE_FAILED, 1);
+	return st;
+}
+
+/* ---------------------------------------------------------------- TCP */
+
+/*
+ * The value whose low 32 bits are low and which lies within 2^31 of approx: sequence numbers
+ * give exact low bits, the socket's 64-bit counters the rest (they are read without the
+ * socket lock, so they may be off by what arrives during the read, far less than 2^31).
+ */
+static __always_inline __u64 widen(__s64 approx, __u32 low)
+{
+	__s64 exact = approx + (__s32)(low - (__u32)approx);
+
+	return exact < 0 ? 0 : exact;
+}
+
+/* Bytes the application consumed since tracking started (recv, splice, zero-copy receive...). */
+static __always_inline __u64 tcp_app_received(const struct sock *sk, const struct tcp_sock *tp,
+					      const struct sock_state *st)
+{
+	/* SOCK_DONE: the FIN arrived; it takes one sequence number, and reading EOF consumes it. */
+	__u32 fin = (sk->__sk_common.skc_flags >> SOCK_DONE) & 1;
+	__u64 received = tp->bytes_received;
+	__u32 rcv_nxt = tp->rcv_nxt;
+	__u32 copied = tp->copied_seq;
+	__s32 unread = (rcv_nxt - fin) - copied;
+	__u32 low = copied - st->copied_base;
+
+	if (unread < 0)
+		unread = 0;
+	if (fin && copied == rcv_nxt)
+		low -= 1;
+	return widen((__s64)(received - fin - st->recv_base) - unread, low);
+}
+
+/* Bytes the application handed to the socket since tracking started (send, sendfile, splice...). */
+static __always_inline __u64 tcp_app_sent(const struct tcp_sock *tp, const struct sock_state *st)
+{
+	__u64 acked = tp->bytes_acked;
+	__u32 write_seq = tp->write_seq;
+	__s32 queued = write_seq - tp->snd_una;
+
+	if (st->fin_queued)
+		return st->sent_final;
+	if (queued < 0)
+		queued = 0;
+	return widen((__s64)(acked - st->acked_base) + queued, write_seq - st->write_base);
+}
+
+/*
+ * Baselines so that the counters read zero now, less what the call that started tracking
+ * already moved (sent or received bytes of a connection that predates tracking).
+ */
+static __always_inline void tcp_set_baselines(const struct sock *sk, const struct tcp_sock *tp,
+					      struct sock_state *st, __u32 sent_now, __u32 received_now)
+{
+	__u32 fin = (sk->__sk_common.skc_flags >> SOCK_DONE) & 1;
+	__s32 unread = (tp->rcv_nxt - fin) - tp->copied_seq;
+	__s32 queued = tp->write_seq - tp->snd_una;
+
+	if (unread < 0)
+		unread = 0;
+	if (queued < 0)
+		queued = 0;
+	st->copied_base = tp->copied_seq - received_now;
+	st->recv_base = tp->bytes_received - fin - unread - received_now;
+	st->write_base = tp->write_seq - sent_now;
+	st->acked_base = tp->bytes_acked + queued - sent_now;
+}
+
+static __always_inline __u64 next_tcp_seq(void)
+{
+	__u64 *tracked = telemetry_slot(CNM_TEL_TCP_TRACKED);
+
+	return tracked ? __sync_fetch_and_add(tracked, 1) + 1 : 0;
+}
+
+static __always_inline struct conn_record *record_scratch_get(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&record_scratch, &zero);
+}
+
+static __always_inline void tcp_fill(const struct sock *sk, const struct sock_state *st,
+				     struct conn_stats *s, __u64 now)
+{
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+	bool v4 = sock_is_v4(sk);
+
+	if (v4) {
 		__builtin_memcpy(s->laddr, &sk->__sk_common.skc_rcv_saddr, 4);
 		__builtin_memcpy(s->raddr, &sk->__sk_common.skc_daddr, 4);
 	} else {
@@ -137,174 +319,466 @@ static __always_inline void tcp_tuple(const struct sock *sk, const struct conn_k
 	}
 	s->lport = sk->__sk_common.skc_num;
 	s->rport = bpf_ntohs(sk->__sk_common.skc_dport);
-	s->family = key->family;
+	s->family = v4 ? 4 : 6;
 	s->protocol = IPPROTO_TCP;
+	s->direction = st->direction;
+	s->established = st->established;
+	s->pid = st->pid;
 	s->netns = sock_netns(sk);
-}
-
-/* Packets, retransmits and RTT are the socket's own counters, like tcp_info. */
-static __always_inline void tcp_refresh(const struct sock *sk, struct conn_stats *s, __u64 now)
-{
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
-
+	s->start_ns = st->start_ns;
 	s->last_update_ns = now;
+	s->failure_errno = st->failure_errno;
+	s->cgroup_id = st->cgroup_id;
+	s->seq = st->seq;
+	__builtin_memcpy(s->comm, st->comm, sizeof(s->comm));
 	if (!tp)
 		return;
-	/*
-	 * connect() enters SYN_SENT before it picks the ephemeral port, and
-	 * TCP_CLOSE releases the port (skc_num = 0); inet_sport survives both.
-	 */
+	if (st->closed_snap) {
+		bool reset = tp->bytes_received < st->snap_bytes_received;
+
+		/* Only reading can go on after TCP_CLOSE, unless a disconnect reset the socket. */
+		__builtin_memcpy(s->laddr, st->snap.laddr, 16);
+		__builtin_memcpy(s->raddr, st->snap.raddr, 16);
+		s->lport = st->snap.lport;
+		s->rport = st->snap.rport;
+		s->bytes_sent = st->snap.bytes_sent;
+		s->bytes_recv = reset ? st->snap.bytes_recv : tcp_app_received(sk, tp, st);
+		s->packets_sent = st->snap.packets_sent;
+		s->packets_recv = st->snap.packets_recv;
+		s->retransmits = st->snap.retransmits;
+		s->srtt_us = st->snap.srtt_us;
+		s->rttvar_us = st->snap.rttvar_us;
+		return;
+	}
+	/* connect() enters SYN_SENT before it picks the port, and TCP_CLOSE releases it. */
 	if (!s->lport)
 		s->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
-	s->packets_sent = tp->segs_out;
-	s->packets_recv = tp->segs_in;
-	s->retransmits = tp->total_retrans;
+	/* Before ESTABLISHED nothing was moved, and the baselines are not taken yet. */
+	if (st->established || st->direction == CNM_DIR_UNKNOWN) {
+		s->bytes_sent = tcp_app_sent(tp, st);
+		s->bytes_recv = tcp_app_received(sk, tp, st);
+	}
+	s->packets_sent = (__u32)(tp->segs_out - st->segs_out_base);
+	s->packets_recv = (__u32)(tp->segs_in - st->segs_in_base);
+	s->retransmits = tp->total_retrans - st->retrans_base;
 	s->srtt_us = tp->srtt_us >> 3;
 	s->rttvar_us = tp->mdev_us >> 2;
 }
 
-static __always_inline struct conn_stats *tcp_entry(const struct sock *sk,
-						    const struct conn_key *key,
-						    __u8 direction, __u32 pid, __u64 now)
+/* Fixes the counters and tuple at TCP_CLOSE, before a disconnect can reset them. */
+static __always_inline void tcp_snapshot(const struct sock *sk, struct sock_state *st)
 {
-	struct conn_stats *e = bpf_map_lookup_elem(&conn_stats, key);
-	struct conn_stats init = {};
+	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
 
-	if (e)
-		return e;
-	tcp_tuple(sk, key, &init);
-	init.direction = direction;
-	init.pid = pid;
-	init.start_ns = now;
-	init.last_update_ns = now;
-	return conn_insert(key, &init);
+	if (!tp)
+		return;
+	tcp_fill(sk, st, &st->snap, bpf_ktime_get_ns());
+	st->snap_bytes_received = tp->bytes_received;
+	st->closed_snap = 1;
 }
 
-static __always_inline void tcp_closed(const struct sock *sk, const struct conn_key *key,
-				       int oldstate, __u64 now)
+static __always_inline void tcp_start_tracking(const struct sock *sk, struct sock_state *st,
+					       __u8 direction, __u64 now)
 {
-	struct conn_stats *e = bpf_map_lookup_elem(&conn_stats, key);
-	struct conn_closed_event *ev;
-	__u32 err;
+	struct conn_record *rec = record_scratch_get();
+	__u64 cookie = bpf_get_socket_cookie((void *)sk);
 
-	ev = bpf_ringbuf_reserve(&closed_events, sizeof(*ev), 0);
-	if (!ev) {
-		telemetry_inc(CNM_TEL_RINGBUF_FULL);
-		if (e)
-			bpf_map_delete_elem(&conn_stats, key);
+	st->seq = next_tcp_seq();
+	st->start_ns = now;
+	st->direction = direction;
+	if (!rec)
 		return;
+	__builtin_memset(&rec->stats, 0, sizeof(rec->stats));
+	tcp_fill(sk, st, &rec->stats, now);
+	if (bpf_map_update_elem(&tcp_live, &cookie, &rec->stats, BPF_ANY)) {
+		st->live_missing = 1;
+		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
 	}
-	ev->key = *key;
-	if (e) {
-		ev->stats = *e;
-	} else {
-		/* Predates the load and never sent nor received since: report it anyway. */
-		__builtin_memset(&ev->stats, 0, sizeof(ev->stats));
-		tcp_tuple(sk, key, &ev->stats);
-		ev->stats.start_ns = now;
-	}
-	tcp_refresh(sk, &ev->stats, now);
-	err = sk->sk_err;
-	/* The application closed the socket before the handshake completed. */
-	if (!err && oldstate == TCP_SYN_SENT)
-		err = ECANCELED;
-	ev->failure_errno = err;
-	ev->kind = CNM_EVENT_TCP_CLOSED;
-	bpf_ringbuf_submit(ev, wakeup_flags());
+}
+
+/* Writes the connection's current counters to tcp_live. */
+static __always_inline void tcp_push(const struct sock *sk, const struct sock_state *st, __u64 now)
+{
+	__u64 cookie;
+	struct conn_stats *e;
+
+	if (st->live_missing)
+		return;
+	cookie = bpf_get_socket_cookie((void *)sk);
+	e = bpf_map_lookup_elem(&tcp_live, &cookie);
 	if (e)
-		bpf_map_delete_elem(&conn_stats, key);
+		tcp_fill(sk, st, e, now);
+}
+
+/* Submits the final record once, whichever hook gets here first, and ends the live entry. */
+static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_state *st)
+{
+	__u64 cookie = bpf_get_socket_cookie((void *)sk);
+	struct conn_record *rec;
+
+	if (__sync_lock_test_and_set(&st->emitted, 1))
+		return;
+	rec = bpf_ringbuf_reserve(&closed_events, sizeof(*rec), 0);
+	if (rec) {
+		__builtin_memset(rec, 0, sizeof(*rec));
+		rec->key.cookie = cookie;
+		rec->key.family = sock_is_v4(sk) ? 4 : 6;
+		rec->key.protocol = IPPROTO_TCP;
+		rec->kind = CNM_RECORD_TCP_CLOSED;
+		tcp_fill(sk, st, &rec->stats, bpf_ktime_get_ns());
+		bpf_ringbuf_submit(rec, wakeup_flags());
+	} else {
+		telemetry_add(CNM_TEL_RINGBUF_FULL, 1);
+	}
+	bpf_map_delete_elem(&tcp_live, &cookie);
+}
+
+static __always_inline __u32 tcp_failure(const struct sock *sk, int oldstate)
+{
+	struct tcp_sock *tp;
+	__u32 err = sk->sk_err;
+
+	if (err || oldstate != TCP_SYN_SENT)
+		return err;
+	/* connect() found no free local port for this destination. */
+	tp = bpf_skc_to_tcp_sock((void *)sk);
+	if (tp && !sk->__sk_common.skc_num && !tp->inet_conn.icsk_inet.inet_sport)
+		return EADDRNOTAVAIL;
+	/* The application closed the socket before the handshake completed. */
+	return ECANCELED;
 }
 
 SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(cnm_tcp_state, const struct sock *sk, int oldstate, int newstate)
+int BPF_PROG(cnm_tcp_state, struct sock *sk, int oldstate, int newstate)
 {
-	struct conn_stats *e;
-	struct conn_key key;
+	struct sock_state *st;
+	struct tcp_sock *tp;
 	__u64 now;
 
-	if (!sock_is_inet(sk, IPPROTO_TCP))
+	if (!cnm_config.collect_tcp || !sk || sk->sk_protocol != IPPROTO_TCP)
 		return 0;
-	if (newstate != TCP_SYN_SENT && newstate != TCP_ESTABLISHED && newstate != TCP_CLOSE)
+	if (!family_collected(sock_is_v4(sk)))
 		return 0;
-	if (newstate == TCP_CLOSE && oldstate == TCP_LISTEN)
-		return 0;
-	tcp_key(sk, &key);
-	now = bpf_ktime_get_ns();
-
-	if (newstate == TCP_SYN_SENT) {
+	switch (newstate) {
+	case TCP_SYN_SENT:
+		st = state_create(sk);
+		if (!st)
+			return 0;
+		/* A socket may connect again after a failed attempt: that attempt has ended. */
+		if (st->seq)
+			tcp_emit_closed(sk, st);
+		__builtin_memset(st, 0, sizeof(*st));
 		/* connect() makes this transition in the caller's context. */
-		tcp_entry(sk, &key, CNM_DIR_OUTGOING, current_tgid(), now);
+		set_owner(st);
+		tcp_start_tracking(sk, st, CNM_DIR_OUTGOING, bpf_ktime_get_ns());
 		return 0;
-	}
-	if (newstate == TCP_CLOSE) {
-		tcp_closed(sk, &key, oldstate, now);
+	case TCP_ESTABLISHED:
+		if (oldstate != TCP_SYN_SENT && oldstate != TCP_SYN_RECV)
+			return 0;
+		st = state_create(sk);
+		tp = bpf_skc_to_tcp_sock(sk);
+		if (!st || !tp)
+			return 0;
+		now = bpf_ktime_get_ns();
+		tcp_set_baselines(sk, tp, st, 0, 0);
+		st->established = 1;
+		/* An accepted connection starts here, in softirq: its process is named by its first call. */
+		if (!st->seq)
+			tcp_start_tracking(sk, st, oldstate == TCP_SYN_SENT ? CNM_DIR_OUTGOING : CNM_DIR_INCOMING, now);
+		else
+			tcp_push(sk, st, now);
 		return 0;
-	}
-	/* ESTABLISHED happens in softirq: the PID comes from connect or the first send/recv. */
-	if (oldstate == TCP_SYN_SENT)
-		e = tcp_entry(sk, &key, CNM_DIR_OUTGOING, 0, now);
-	else if (oldstate == TCP_SYN_RECV)
-		e = tcp_entry(sk, &key, CNM_DIR_INCOMING, 0, now);
-	else
+	case TCP_FIN_WAIT1:
+	case TCP_LAST_ACK:
+		/* Runs before the FIN takes its sequence number: what was written is final now. */
+		st = state_of(sk);
+		tp = bpf_skc_to_tcp_sock(sk);
+		if (st && st->seq && tp && !st->fin_queued) {
+			st->sent_final = tcp_app_sent(tp, st);
+			st->fin_queued = 1;
+			tcp_push(sk, st, bpf_ktime_get_ns());
+		}
 		return 0;
-	if (e) {
-		e->established = 1;
-		tcp_refresh(sk, e, now);
+	case TCP_CLOSE:
+		st = state_of(sk);
+		if (!st || !st->seq || st->emitted)
+			return 0;
+		if (!st->failure_errno)
+			st->failure_errno = tcp_failure(sk, oldstate);
+		tcp_snapshot(sk, st);
+		/*
+		 * An orphan cannot be read any more: report it now. A socket the application still
+		 * holds (e.g. closed by the peer after a half-close) may still be read; it is
+		 * reported when destroyed.
+		 */
+		if ((sk->__sk_common.skc_flags >> SOCK_DEAD) & 1)
+			tcp_emit_closed(sk, st);
+		else
+			tcp_push(sk, st, bpf_ktime_get_ns());
+		return 0;
 	}
 	return 0;
 }
 
-/* Sends and receives give the PID of a UDP socket; its bytes come from cgroup_skb. */
-static __always_inline void udp_remember_pid(void *sk)
+/* Every full TCP socket passes here when it is destroyed: the last chance to report it. */
+SEC("tp_btf/tcp_destroy_sock")
+int BPF_PROG(cnm_tcp_destroy, struct sock *sk)
 {
-	struct sock_info *info = bpf_sk_storage_get(&sock_info, sk, 0,
-						    BPF_SK_STORAGE_GET_F_CREATE);
+	struct sock_state *st;
 
-	if (!info) {
-		telemetry_inc(CNM_TEL_SK_STORAGE_FAILED);
+	if (!cnm_config.collect_tcp || !sk)
+		return 0;
+	st = state_of(sk);
+	if (st && st->seq)
+		tcp_emit_closed(sk, st);
+	return 0;
+}
+
+/*
+ * A send or receive refreshes the live counters, names the process of an accepted connection,
+ * and starts tracking a connection that predates tracking.
+ */
+static __always_inline void tcp_io(struct sock *sk, int ret, int flags, bool recv)
+{
+	struct sock_state *st = state_of(sk);
+	unsigned char state;
+	struct tcp_sock *tp;
+	__u32 moved;
+
+	if (st && st->seq) {
+		if (st->emitted)
+			return;
+		if (!st->pid)
+			set_owner(st);
+		tcp_push(sk, st, bpf_ktime_get_ns());
 		return;
 	}
-	if (!info->pid)
-		info->pid = current_tgid();
+	if (ret <= 0 || !family_collected(sock_is_v4(sk)))
+		return;
+	state = sk->__sk_common.skc_state;
+	if (state == TCP_CLOSE || state == TCP_LISTEN || state == TCP_SYN_SENT)
+		return;
+	tp = bpf_skc_to_tcp_sock(sk);
+	if (!tp)
+		return;
+	st = state_create(sk);
+	if (!st || st->seq)
+		return;
+	set_owner(st);
+	st->segs_in_base = tp->segs_in;
+	st->segs_out_base = tp->segs_out;
+	st->retrans_base = tp->total_retrans;
+	/* What this call moved counts: tracking starts just before it. */
+	moved = recv && (flags & (MSG_PEEK | MSG_ERRQUEUE)) ? 0 : ret;
+	tcp_set_baselines(sk, tp, st, recv ? 0 : moved, recv ? moved : 0);
+	tcp_start_tracking(sk, st, CNM_DIR_UNKNOWN, bpf_ktime_get_ns());
+}
+
+/* ---------------------------------------------------------------- UDP */
+
+/* The peer of a call on a connected socket, in key form; false when it is not connected. */
+static __always_inline bool udp_connected_peer(const struct sock *sk, struct conn_key *peer)
+{
+	__be16 dport = sk->__sk_common.skc_dport;
+
+	if (!dport)
+		return false;
+	if (sock_is_v4(sk)) {
+		if (sk->__sk_common.skc_family == AF_INET)
+			__builtin_memcpy(peer->raddr, &sk->__sk_common.skc_daddr, 4);
+		else
+			__builtin_memcpy(peer->raddr, &sk->__sk_common.skc_v6_daddr.in6_u.u6_addr32[3], 4);
+		peer->family = 4;
+	} else {
+		__builtin_memcpy(peer->raddr, &sk->__sk_common.skc_v6_daddr, 16);
+		peer->family = 6;
+	}
+	peer->rport = bpf_ntohs(dport);
+	return true;
+}
+
+static __always_inline void udp_local(const struct sock *sk, __u8 family, struct conn_stats *s)
+{
+	if (family == 4) {
+		if (sk->__sk_common.skc_family == AF_INET)
+			__builtin_memcpy(s->laddr, &sk->__sk_common.skc_rcv_saddr, 4);
+		else
+			__builtin_memcpy(s->laddr, &sk->__sk_common.skc_v6_rcv_saddr.in6_u.u6_addr32[3], 4);
+	} else {
+		__builtin_memcpy(s->laddr, &sk->__sk_common.skc_v6_rcv_saddr, 16);
+	}
+	s->lport = sk->__sk_common.skc_num;
+}
+
+static __always_inline void udp_report_offender(struct sock *sk, const struct sock_state *st,
+						__u32 reason)
+{
+	struct conn_record *rec = bpf_ringbuf_reserve(&closed_events, sizeof(*rec), 0);
+
+	if (!rec) {
+		telemetry_add(CNM_TEL_RINGBUF_FULL, 1);
+		return;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	rec->key.cookie = bpf_get_socket_cookie(sk);
+	rec->key.protocol = IPPROTO_UDP;
+	rec->kind = CNM_RECORD_UDP_PEER_LIMIT;
+	rec->stats.pid = st->pid;
+	rec->stats.cgroup_id = st->cgroup_id;
+	rec->stats.netns = st->netns;
+	rec->stats.lport = st->lport;
+	rec->stats.failure_errno = reason;
+	__builtin_memcpy(rec->stats.comm, st->comm, sizeof(rec->stats.comm));
+	bpf_ringbuf_submit(rec, wakeup_flags());
+}
+
+/* Sums a datagram into the socket's overflow flow, so that the socket's totals stay exact. */
+static __always_inline void udp_count_overflow(struct sock *sk, struct sock_state *st, __u32 bytes,
+					       bool recv, __u32 reason, __u64 now)
+{
+	__u64 cookie = bpf_get_socket_cookie(sk);
+	struct conn_stats *e = bpf_map_lookup_elem(&udp_overflow, &cookie);
+
+	telemetry_add(reason, 1);
+	if (!e) {
+		struct conn_stats init = {};
+		bool v4 = sock_is_v4(sk);
+
+		udp_local(sk, v4 ? 4 : 6, &init);
+		init.family = v4 ? 4 : 6;
+		init.protocol = IPPROTO_UDP;
+		init.direction = recv ? CNM_DIR_INCOMING : CNM_DIR_OUTGOING;
+		init.pid = st->pid;
+		init.netns = st->netns;
+		init.start_ns = now;
+		init.cgroup_id = st->cgroup_id;
+		__builtin_memcpy(init.comm, st->comm, sizeof(init.comm));
+		bpf_map_update_elem(&udp_overflow, &cookie, &init, BPF_NOEXIST);
+		e = bpf_map_lookup_elem(&udp_overflow, &cookie);
+		if (!e) {
+			telemetry_add(CNM_TEL_UDP_LOST, 1);
+			return;
+		}
+	}
+	if (recv) {
+		__sync_fetch_and_add(&e->bytes_recv, bytes);
+		__sync_fetch_and_add(&e->packets_recv, 1);
+	} else {
+		__sync_fetch_and_add(&e->bytes_sent, bytes);
+		__sync_fetch_and_add(&e->packets_sent, 1);
+	}
+	e->last_update_ns = now;
+	if (reason != CNM_TEL_UDP_PEER_UNKNOWN && !__sync_lock_test_and_set(&st->overflow_reported, 1))
+		udp_report_offender(sk, st, reason);
+}
+
+static __always_inline void udp_io(struct sock *sk, int ret, int flags, bool recv)
+{
+	struct conn_stats *e;
+	struct sock_state *st;
+	struct conn_key key = {};
+	__u64 task = bpf_get_current_pid_tgid();
+	struct conn_key *named;
+	bool pending, known;
+	__u64 now;
+
+	/* Peeked datagrams are read again; the error queue holds no payload. */
+	if (recv && (flags & (MSG_PEEK | MSG_ERRQUEUE)))
+		return;
+	named = bpf_map_lookup_elem(&udp_pending_peer, &task);
+	pending = named && named->family;
+	if (pending) {
+		key = *named;
+		bpf_map_delete_elem(&udp_pending_peer, &task);
+	}
+	if (ret < 0)
+		return;
+	st = state_create(sk);
+	if (!st)
+		return;
+	if (!st->pid)
+		set_owner(st);
+	now = bpf_ktime_get_ns();
+	if (!st->start_ns) {
+		st->start_ns = now;
+		st->netns = sock_netns(sk);
+	}
+	st->lport = sk->__sk_common.skc_num;
+	known = pending || udp_connected_peer(sk, &key);
+	/*
+	 * recv() without an address on an unconnected socket shows no peer to any hook: a socket
+	 * that talks to a single peer (the usual client: sendto, then recv) received from it.
+	 */
+	if (!known && recv && st->udp_peers == 1) {
+		key = st->first_peer;
+		known = true;
+	}
+	if (!family_collected(known ? key.family == 4 : sock_is_v4(sk)))
+		return;
+	if (!known) {
+		udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_PEER_UNKNOWN, now);
+		return;
+	}
+	key.cookie = bpf_get_socket_cookie(sk);
+	key.protocol = IPPROTO_UDP;
+	e = bpf_map_lookup_elem(&udp_stats, &key);
+	if (!e) {
+		struct conn_stats init = {};
+		long err;
+
+		if (st->udp_peers >= cnm_config.udp_peer_limit) {
+			udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_PEER_LIMIT, now);
+			return;
+		}
+		udp_local(sk, key.family, &init);
+		__builtin_memcpy(init.raddr, key.raddr, 16);
+		init.rport = key.rport;
+		init.family = key.family;
+		init.protocol = IPPROTO_UDP;
+		/* UDP has no handshake: whoever moves the first datagram opened the flow. */
+		init.direction = recv ? CNM_DIR_INCOMING : CNM_DIR_OUTGOING;
+		init.pid = st->pid;
+		init.netns = sock_netns(sk);
+		init.start_ns = now;
+		init.cgroup_id = st->cgroup_id;
+		__builtin_memcpy(init.comm, st->comm, sizeof(init.comm));
+		err = bpf_map_update_elem(&udp_stats, &key, &init, BPF_NOEXIST);
+		if (err && err != -EEXIST) {
+			udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_MAP_FULL, now);
+			return;
+		}
+		if (!err && __sync_fetch_and_add(&st->udp_peers, 1) == 0)
+			st->first_peer = key;
+		e = bpf_map_lookup_elem(&udp_stats, &key);
+		if (!e)
+			return;
+	}
+	if (recv) {
+		__sync_fetch_and_add(&e->bytes_recv, ret);
+		__sync_fetch_and_add(&e->packets_recv, 1);
+	} else {
+		__sync_fetch_and_add(&e->bytes_sent, ret);
+		__sync_fetch_and_add(&e->packets_sent, 1);
+	}
+	e->last_update_ns = now;
 }
 
 static __always_inline void sock_io(struct sock *sk, int ret, int flags, bool recv)
 {
-	struct conn_stats *e;
-	struct conn_key key;
-	unsigned char state;
-	__u32 pid;
-	__u64 now;
+	unsigned short family;
 
-	if (sock_is_inet(sk, IPPROTO_UDP)) {
-		udp_remember_pid(sk);
+	if (!sk)
 		return;
+	family = sk->__sk_common.skc_family;
+	if (family != AF_INET && family != AF_INET6)
+		return;
+	if (sk->sk_protocol == IPPROTO_TCP) {
+		if (cnm_config.collect_tcp)
+			tcp_io(sk, ret, flags, recv);
+	} else if (sk->sk_protocol == IPPROTO_UDP) {
+		if (cnm_config.collect_udp)
+			udp_io(sk, ret, flags, recv);
 	}
-	if (ret <= 0 || !sock_is_inet(sk, IPPROTO_TCP))
-		return;
-	/* Peeked bytes are read again later. */
-	if (recv && (flags & MSG_PEEK))
-		return;
-	tcp_key(sk, &key);
-	now = bpf_ktime_get_ns();
-	pid = current_tgid();
-	e = bpf_map_lookup_elem(&conn_stats, &key);
-	if (!e) {
-		/* A closed socket must not get an entry again: nothing would delete it. */
-		state = sk->__sk_common.skc_state;
-		if (state == TCP_CLOSE || state == TCP_LISTEN)
-			return;
-		e = tcp_entry(sk, &key, CNM_DIR_UNKNOWN, pid, now);
-		if (!e)
-			return;
-	}
-	if (recv)
-		__sync_fetch_and_add(&e->bytes_recv, ret);
-	else
-		__sync_fetch_and_add(&e->bytes_sent, ret);
-	if (!e->pid)
-		e->pid = pid;
-	tcp_refresh(sk, e, now);
 }
 
 SEC("tp_btf/sock_send_length")
@@ -321,300 +795,126 @@ int BPF_PROG(cnm_sock_recv, struct sock *sk, int ret, int flags)
 	return 0;
 }
 
-/* The map entry of a TCP socket (its key filled in), or NULL when it is not TCP or not tracked. */
-static __always_inline struct conn_stats *tracked_tcp_entry(const struct sock *sk, struct conn_key *key)
-{
-	if (!sock_is_inet(sk, IPPROTO_TCP))
-		return NULL;
-	tcp_key(sk, key);
-	return bpf_map_lookup_elem(&conn_stats, key);
-}
-
 /*
- * Fires after total_retrans was updated: keeps connections that only
- * retransmit current. The err argument (recent kernels only) is not read, so
- * that older kernels load this too; a failed attempt leaves total_retrans as is.
+ * sendmsg with an address on an unconnected socket shows the peer as the application names it
+ * (before NAT), recvmsg asking for the sender's address the peer as the application sees it (NAT
+ * undone); the length hook of the same call (same thread, next) consumes it.
  */
-SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(cnm_tcp_retrans, const struct sock *sk)
+static __always_inline int udp_name_peer(struct bpf_sock_addr *ctx, bool v6)
 {
-	struct conn_stats *e;
-	struct conn_key key;
+	__u64 task = bpf_get_current_pid_tgid();
+	struct conn_key peer = {};
 
-	e = tracked_tcp_entry(sk, &key);
-	if (e)
-		tcp_refresh(sk, e, bpf_ktime_get_ns());
-	return 0;
-}
+	if (!cnm_config.collect_udp || ctx->protocol != IPPROTO_UDP || !ctx->sk)
+		return 1;
+	if (!v6) {
+		__u32 addr = ctx->user_ip4;
 
-/* The last chance for an entry still in the map when its socket is destroyed. */
-SEC("tp_btf/tcp_destroy_sock")
-int BPF_PROG(cnm_tcp_destroy, const struct sock *sk)
-{
-	struct conn_stats *e;
-	struct conn_key key;
+		__builtin_memcpy(peer.raddr, &addr, 4);
+		peer.family = 4;
+	} else if (ctx->user_ip6[0] == 0 && ctx->user_ip6[1] == 0 &&
+		   ctx->user_ip6[2] == bpf_htonl(0xffff)) {
+		__u32 addr = ctx->user_ip6[3];
 
-	e = tracked_tcp_entry(sk, &key);
-	if (!e)
-		return 0;
-	/*
-	 * An entry that saw ESTABLISHED is still here only when its TCP_CLOSE transition was missed
-	 * (the kernel skips a tracing program that is already running on this CPU): close it now.
-	 * Lazily created entries (established 0) were re-created by a send/recv racing the close.
-	 */
-	if (e->established) {
-		tcp_closed(sk, &key, TCP_CLOSE, bpf_ktime_get_ns());
-		return 0;
+		__builtin_memcpy(peer.raddr, &addr, 4);
+		peer.family = 4;
+	} else {
+		__u32 a0 = ctx->user_ip6[0], a1 = ctx->user_ip6[1];
+		__u32 a2 = ctx->user_ip6[2], a3 = ctx->user_ip6[3];
+
+		__builtin_memcpy(&peer.raddr[0], &a0, 4);
+		__builtin_memcpy(&peer.raddr[4], &a1, 4);
+		__builtin_memcpy(&peer.raddr[8], &a2, 4);
+		__builtin_memcpy(&peer.raddr[12], &a3, 4);
+		peer.family = 6;
 	}
-	if (bpf_map_delete_elem(&conn_stats, &key) == 0)
-		telemetry_inc(CNM_TEL_TCP_LATE_ENTRY);
-	return 0;
-}
-
-/* connect/sendmsg run before the first datagram leaves: the earliest PID. */
-static __always_inline int sock_addr_pid(struct bpf_sock_addr *ctx)
-{
-	if (ctx->protocol == IPPROTO_UDP)
-		udp_remember_pid(ctx->sk);
+	peer.rport = bpf_ntohs((__u16)ctx->user_port);
+	bpf_map_update_elem(&udp_pending_peer, &task, &peer, BPF_ANY);
 	return 1;
-}
-
-SEC("cgroup/connect4")
-int cnm_connect4(struct bpf_sock_addr *ctx)
-{
-	return sock_addr_pid(ctx);
-}
-
-SEC("cgroup/connect6")
-int cnm_connect6(struct bpf_sock_addr *ctx)
-{
-	return sock_addr_pid(ctx);
 }
 
 SEC("cgroup/sendmsg4")
 int cnm_sendmsg4(struct bpf_sock_addr *ctx)
 {
-	return sock_addr_pid(ctx);
+	return udp_name_peer(ctx, false);
 }
 
 SEC("cgroup/sendmsg6")
 int cnm_sendmsg6(struct bpf_sock_addr *ctx)
 {
-	return sock_addr_pid(ctx);
+	return udp_name_peer(ctx, true);
 }
 
-static __always_inline bool same_key(const struct conn_key *a, const struct conn_key *b)
+SEC("cgroup/recvmsg4")
+int cnm_recvmsg4(struct bpf_sock_addr *ctx)
 {
-	const __u64 *x = (const __u64 *)a;
-	const __u64 *y = (const __u64 *)b;
-
-	return x[0] == y[0] && x[1] == y[1] && x[2] == y[2] && x[3] == y[3];
+	return udp_name_peer(ctx, false);
 }
 
-static __always_inline void udp_track_peer(struct sock_info *info, const struct conn_key *key)
+SEC("cgroup/recvmsg6")
+int cnm_recvmsg6(struct bpf_sock_addr *ctx)
 {
-	if (!info->udp_peers) {
-		info->first_udp_key = *key;
-		info->udp_peers = 1;
-	} else if (!same_key(&info->first_udp_key, key)) {
-		info->udp_peers = 2;
-	}
+	return udp_name_peer(ctx, true);
 }
 
-struct udp_headers {
-	__u8 laddr[16];
-	__u8 raddr[16];
-	__u16 lport;
-	__u16 rport;
-	__u8 family;
-	__u32 header_len;
-};
-
-/* The packet starts at the IP header in cgroup_skb programs. */
-static __always_inline int udp_parse(struct __sk_buff *skb, bool egress, struct udp_headers *h)
+static __always_inline void emit_record(const struct conn_record *src)
 {
-	__u8 ip[40] = {};
-	__be16 ports[2];
-	__u8 *src, *dst;
+	struct conn_record *rec = bpf_ringbuf_reserve(&closed_events, sizeof(*rec), 0);
 
-	if (bpf_skb_load_bytes(skb, 0, ip, 20))
-		return -1;
-	if ((ip[0] >> 4) == 4) {
-		if (ip[9] != IPPROTO_UDP)
-			return -1;
-		h->family = 4;
-		h->header_len = (ip[0] & 0xf) * 4;
-		src = &ip[12];
-		dst = &ip[16];
-	} else if ((ip[0] >> 4) == 6) {
-		if (bpf_skb_load_bytes(skb, 0, ip, 40) || ip[6] != IPPROTO_UDP)
-			return -1;
-		h->family = 6;
-		h->header_len = 40;
-		src = &ip[8];
-		dst = &ip[24];
-	} else {
-		return -1;
-	}
-	if (bpf_skb_load_bytes(skb, h->header_len, ports, sizeof(ports)))
-		return -1;
-	if (egress) {
-		__builtin_memcpy(h->laddr, src, 16);
-		__builtin_memcpy(h->raddr, dst, 16);
-		h->lport = bpf_ntohs(ports[0]);
-		h->rport = bpf_ntohs(ports[1]);
-	} else {
-		__builtin_memcpy(h->laddr, dst, 16);
-		__builtin_memcpy(h->raddr, src, 16);
-		h->lport = bpf_ntohs(ports[1]);
-		h->rport = bpf_ntohs(ports[0]);
-	}
-	if (h->family == 4) {
-		__builtin_memset(&h->laddr[4], 0, 12);
-		__builtin_memset(&h->raddr[4], 0, 12);
-	}
-	h->header_len += 8;
-	return 0;
-}
-
-static __always_inline int udp_packet(struct __sk_buff *skb, bool egress)
-{
-	struct udp_headers h = {};
-	struct bpf_sock *sk = skb->sk;
-	struct sock_info *info;
-	struct conn_stats *e;
-	struct conn_key key = {};
-	__u64 now, bytes, segs;
-
-	if (!sk)
-		return 1;
-	sk = bpf_sk_fullsock(sk);
-	if (!sk || sk->protocol != IPPROTO_UDP)
-		return 1;
-	if (udp_parse(skb, egress, &h)) {
-		telemetry_inc(CNM_TEL_UDP_UNPARSED);
-		return 1;
-	}
-	key.cookie = bpf_get_socket_cookie(skb);
-	__builtin_memcpy(key.raddr, h.raddr, 16);
-	key.rport = h.rport;
-	key.family = h.family;
-	key.protocol = IPPROTO_UDP;
-	now = bpf_ktime_get_ns();
-
-	e = bpf_map_lookup_elem(&conn_stats, &key);
-	if (!e) {
-		struct sk_buff *kskb = bpf_cast_to_kern_ctx(skb);
-		struct sock *ksk = kskb->sk;
-		struct conn_stats init = {};
-
-		info = bpf_sk_storage_get(&sock_info, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
-		if (!info)
-			telemetry_inc(CNM_TEL_SK_STORAGE_FAILED);
-		__builtin_memcpy(init.laddr, h.laddr, 16);
-		__builtin_memcpy(init.raddr, h.raddr, 16);
-		init.lport = h.lport;
-		init.rport = h.rport;
-		init.family = h.family;
-		init.protocol = IPPROTO_UDP;
-		/* UDP has no handshake: whoever sends the first datagram opened the flow. */
-		init.direction = egress ? CNM_DIR_OUTGOING : CNM_DIR_INCOMING;
-		init.pid = info ? info->pid : 0;
-		if (ksk)
-			init.netns = sock_netns(ksk);
-		init.start_ns = now;
-		e = conn_insert(&key, &init);
-		if (!e)
-			return 1;
-		if (info)
-			udp_track_peer(info, &key);
-	} else if (!e->pid) {
-		info = bpf_sk_storage_get(&sock_info, sk, 0, 0);
-		if (info && info->pid)
-			e->pid = info->pid;
-	}
-
-	/* A GSO datagram carries gso_segs datagrams of payload behind one header. */
-	segs = skb->gso_segs ? skb->gso_segs : 1;
-	bytes = skb->len > h.header_len ? skb->len - h.header_len : 0;
-	if (egress) {
-		__sync_fetch_and_add(&e->bytes_sent, bytes);
-		__sync_fetch_and_add(&e->packets_sent, segs);
-	} else {
-		__sync_fetch_and_add(&e->bytes_recv, bytes);
-		__sync_fetch_and_add(&e->packets_recv, segs);
-	}
-	e->last_update_ns = now;
-	return 1;
-}
-
-SEC("cgroup_skb/ingress")
-int cnm_skb_ingress(struct __sk_buff *skb)
-{
-	return udp_packet(skb, false);
-}
-
-SEC("cgroup_skb/egress")
-int cnm_skb_egress(struct __sk_buff *skb)
-{
-	return udp_packet(skb, true);
-}
-
-static __always_inline void emit_udp_closed(const struct conn_key *key,
-					    const struct conn_stats *e, __u32 pid)
-{
-	struct conn_closed_event *ev = bpf_ringbuf_reserve(&closed_events, sizeof(*ev), 0);
-
-	if (!ev) {
-		telemetry_inc(CNM_TEL_RINGBUF_FULL);
+	if (!rec) {
+		telemetry_add(CNM_TEL_RINGBUF_FULL, 1);
 		return;
 	}
-	ev->key = *key;
-	ev->stats = *e;
-	/* The datagram that created the entry may have arrived before any recv(). */
-	if (!ev->stats.pid)
-		ev->stats.pid = pid;
-	ev->failure_errno = 0;
-	ev->kind = CNM_EVENT_UDP_CLOSED;
-	bpf_ringbuf_submit(ev, wakeup_flags());
+	__builtin_memcpy(rec, src, sizeof(*rec));
+	bpf_ringbuf_submit(rec, wakeup_flags());
 }
 
-static __always_inline void emit_udp_released(const struct conn_key *first)
-{
-	struct conn_closed_event *ev = bpf_ringbuf_reserve(&closed_events, sizeof(*ev), 0);
-
-	if (!ev) {
-		telemetry_inc(CNM_TEL_RINGBUF_FULL);
-		return;
-	}
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->key.cookie = first->cookie;
-	ev->key.family = first->family;
-	ev->key.protocol = IPPROTO_UDP;
-	ev->kind = CNM_EVENT_UDP_RELEASED;
-	bpf_ringbuf_submit(ev, wakeup_flags());
-}
-
-/* close() of a UDP socket: its peers get closed events instead of idling out. */
+/* close() of a UDP socket: its peers get closed records instead of idling out. */
 SEC("cgroup/sock_release")
-int cnm_sk_release(struct bpf_sock *ctx)
+int cnm_sock_release(struct bpf_sock *ctx)
 {
-	struct sock_info *info;
+	struct sock_state *st;
+	struct conn_record *rec;
 	struct conn_stats *e;
-	struct conn_key key;
+	__u64 cookie;
 
-	if (ctx->protocol != IPPROTO_UDP)
+	if (!cnm_config.collect_udp || ctx->protocol != IPPROTO_UDP)
 		return 1;
-	info = bpf_sk_storage_get(&sock_info, ctx, 0, 0);
-	if (!info || !info->udp_peers)
+	st = bpf_sk_storage_get(&sock_state, ctx, 0, 0);
+	rec = record_scratch_get();
+	if (!st || !rec)
 		return 1;
-	key = info->first_udp_key;
-	e = bpf_map_lookup_elem(&conn_stats, &key);
-	if (e) {
-		emit_udp_closed(&key, e, info->pid);
-		bpf_map_delete_elem(&conn_stats, &key);
+	if (st->udp_peers) {
+		e = bpf_map_lookup_elem(&udp_stats, &st->first_peer);
+		if (e) {
+			rec->key = st->first_peer;
+			rec->stats = *e;
+			rec->kind = CNM_RECORD_UDP_CLOSED;
+			rec->pad = 0;
+			bpf_map_delete_elem(&udp_stats, &st->first_peer);
+			emit_record(rec);
+		}
 	}
-	if (info->udp_peers > 1)
-		emit_udp_released(&key);
+	if (st->udp_peers > 1) {
+		__builtin_memset(rec, 0, sizeof(*rec));
+		rec->key.cookie = st->first_peer.cookie;
+		rec->key.family = st->first_peer.family;
+		rec->key.protocol = IPPROTO_UDP;
+		rec->kind = CNM_RECORD_UDP_RELEASED;
+		emit_record(rec);
+	}
+	cookie = bpf_get_socket_cookie(ctx);
+	e = bpf_map_lookup_elem(&udp_overflow, &cookie);
+	if (e) {
+		__builtin_memset(&rec->key, 0, sizeof(rec->key));
+		rec->key.cookie = cookie;
+		rec->key.family = e->family;
+		rec->key.protocol = IPPROTO_UDP;
+		rec->stats = *e;
+		rec->kind = CNM_RECORD_UDP_CLOSED;
+		rec->pad = 0;
+		bpf_map_delete_elem(&udp_overflow, &cookie);
+		emit_record(rec);
+	}
 	return 1;
 }

@@ -18,14 +18,22 @@
 #define IPPROTO_UDP 17
 
 #define MSG_PEEK 2
+#define MSG_ERRQUEUE 0x2000
+
+/* enum sock_flags bits of sock.sk_flags */
+#define SOCK_DEAD 0
+#define SOCK_DONE 1
 
 /* include/net/tcp_states.h */
 #define TCP_ESTABLISHED 1
 #define TCP_SYN_SENT 2
 #define TCP_SYN_RECV 3
+#define TCP_FIN_WAIT1 4
 #define TCP_CLOSE 7
+#define TCP_LAST_ACK 9
 #define TCP_LISTEN 10
 
+#define EADDRNOTAVAIL 99
 #define ECANCELED 125
 
 struct ns_common {
@@ -55,6 +63,8 @@ struct sock_common {
 	unsigned short skc_family;
 	volatile unsigned char skc_state;
 	possible_net_t skc_net;
+	/* sock.sk_flags is a macro for this: enum sock_flags bits. */
+	unsigned long skc_flags;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
 } __attribute__((preserve_access_index));
@@ -80,10 +90,19 @@ struct tcp_sock {
 	__u32 total_retrans;
 	__u32 srtt_us;
 	__u32 mdev_us;
+	__u32 rcv_nxt;
+	__u32 copied_seq;
+	__u32 snd_una;
+	__u32 write_seq;
+	__u64 bytes_received;
+	__u64 bytes_acked;
 } __attribute__((preserve_access_index));
 
 struct sk_buff {
 	struct sock *sk;
+	unsigned char *head;
+	__u16 transport_header;
+	__u16 network_header;
 } __attribute__((preserve_access_index));
 
 #endif

@@ -27,10 +27,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Decoding of one 152-byte {@code conn_closed_event} record of the {@code closed_events} ring
+ * Decoding of one 184-byte {@code conn_record} of the {@code closed_events} ring
  * buffer ({@code cnm_conn.h}) into a reused {@link ConnectionEvent}, as the eBPF backend does for
  * each record between claiming the event and publishing it: {@link ConnRecordDecoder#decode} of
- * the key and stats, then the kind and the failure errno. The record lies off-heap, and is read
+ * the key and stats, then the kind. The record lies off-heap, and is read
  * as the ring-buffer reader hands it over: an offset (its address) into one segment spanning the
  * whole address space. One operation is one record.
  *
@@ -49,11 +49,10 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class RingRecordDecodeBenchmark {
     // Offsets from cnm_conn.h; the backend's own table (ConnRecordLayout) is package-private.
-    private static final int EVENT_BYTES = 152;
+    private static final int EVENT_BYTES = 184;
     private static final int EVENT_KEY = 0;
     private static final int EVENT_STATS = 32;
-    private static final int EVENT_FAILURE_ERRNO = 144;
-    private static final int EVENT_KIND = 148;
+    private static final int EVENT_KIND = 176;
     private static final int KEY_COOKIE = 0;
     private static final int KEY_RADDR = 8;
     private static final int KEY_RPORT = 24;
@@ -78,6 +77,7 @@ public class RingRecordDecodeBenchmark {
     private static final int STATS_RETRANSMITS = 96;
     private static final int STATS_SRTT_US = 100;
     private static final int STATS_RTTVAR_US = 104;
+    private static final int STATS_FAILURE_ERRNO = 108;
     private static final int CNM_EVENT_TCP_CLOSED = 1;
     private static final int CNM_EVENT_UDP_CLOSED = 2;
     private static final int CNM_DIR_OUTGOING = 2;
@@ -121,8 +121,7 @@ public class RingRecordDecodeBenchmark {
     @Benchmark
     public ConnectionEvent decodeClosedRecord() {
         decoder.decode(ALL_MEMORY, recordAddress + EVENT_KEY, ALL_MEMORY, recordAddress + EVENT_STATS, event);
-        return event.kind(ConnectionEvent.Kind.CLOSED)
-                .failureErrno(ALL_MEMORY.get(ValueLayout.JAVA_INT_UNALIGNED, recordAddress + EVENT_FAILURE_ERRNO));
+        return event.kind(ConnectionEvent.Kind.CLOSED);
     }
 
     /** An outgoing connection to an HTTPS server that the peer reset (ECONNRESET). */
@@ -134,7 +133,7 @@ public class RingRecordDecodeBenchmark {
         memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_STATS + STATS_RETRANSMITS, 3);
         memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_STATS + STATS_SRTT_US, 1_250);
         memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_STATS + STATS_RTTVAR_US, 310);
-        memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_FAILURE_ERRNO, 104);
+        memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_STATS + STATS_FAILURE_ERRNO, 104);
         memory.set(ValueLayout.JAVA_INT_UNALIGNED, EVENT_KIND, CNM_EVENT_TCP_CLOSED);
     }
 
@@ -184,7 +183,7 @@ public class RingRecordDecodeBenchmark {
         byte[] remote = memory.asSlice(EVENT_STATS + STATS_RADDR, 16).toArray(ValueLayout.JAVA_BYTE);
         boolean asWritten = decoded.cookie() == COOKIE
                 && (decoded.flowId() == COOKIE) == tcp
-                && decoded.flowId() == ConnRecordDecoder.flowId(memory, EVENT_KEY)
+                && decoded.flowId() == ConnRecordDecoder.flowId(COOKIE, memory, EVENT_STATS)
                 && decoded.protocol() == (tcp ? Protocol.TCP : Protocol.UDP)
                 && decoded.family() == (tcp ? Family.V4 : Family.V6)
                 && decoded.direction() == (tcp ? Direction.OUTGOING : Direction.NONE)

@@ -31,6 +31,7 @@ public final class MonitorConfig {
     private final int maxClientConnections;
     private final int maxDnsStats;
     private final int maxPendingDnsQueries;
+    private final int udpPeerLimit;
     private final int reverseDnsCacheSize;
     private final Duration clientExpiry;
     private final Map<String, List<String>> sourceExclusions;
@@ -57,6 +58,7 @@ public final class MonitorConfig {
         maxClientConnections = b.maxClientConnections;
         maxDnsStats = b.maxDnsStats;
         maxPendingDnsQueries = b.maxPendingDnsQueries;
+        udpPeerLimit = b.udpPeerLimit;
         reverseDnsCacheSize = b.reverseDnsCacheSize;
         clientExpiry = b.clientExpiry;
         sourceExclusions = copy(b.sourceExclusions);
@@ -103,6 +105,7 @@ public final class MonitorConfig {
         b.maxClientConnections = maxClientConnections;
         b.maxDnsStats = maxDnsStats;
         b.maxPendingDnsQueries = maxPendingDnsQueries;
+        b.udpPeerLimit = udpPeerLimit;
         b.reverseDnsCacheSize = reverseDnsCacheSize;
         b.clientExpiry = clientExpiry;
         b.sourceExclusions = new LinkedHashMap<>(sourceExclusions);
@@ -162,6 +165,12 @@ public final class MonitorConfig {
     /** DNS statistics entries kept per interval and per consumer ({@code max_dns_stats}, 20,000). */
     public int maxDnsStats() { return maxDnsStats; }
 
+    /**
+     * Peers one UDP socket gets flows for ({@code udp_peer_limit}, 1,024); the traffic of its
+     * further peers is summed into one overflow flow of that socket, whose remote end is unspecified.
+     */
+    public int udpPeerLimit() { return udpPeerLimit; }
+
     /** DNS queries awaiting their response ({@code max_pending_dns_queries}, 10,000). */
     public int maxPendingDnsQueries() { return maxPendingDnsQueries; }
 
@@ -213,6 +222,7 @@ public final class MonitorConfig {
         private int maxClientConnections = 75_000;
         private int maxDnsStats = 20_000;
         private int maxPendingDnsQueries = 10_000;
+        private int udpPeerLimit = 1_024;
         private int reverseDnsCacheSize = 100_000;
         private Duration clientExpiry = Duration.ofMinutes(2);
         private Map<String, List<String>> sourceExclusions = new LinkedHashMap<>();
@@ -304,6 +314,12 @@ public final class MonitorConfig {
 
         public Builder maxDnsStats(int value) {
             maxDnsStats = atLeast("max_dns_stats", value, 1);
+            return this;
+        }
+
+        /** See {@link MonitorConfig#udpPeerLimit()}. */
+        public Builder udpPeerLimit(int value) {
+            udpPeerLimit = atLeast("udp_peer_limit", value, 1);
             return this;
         }
 

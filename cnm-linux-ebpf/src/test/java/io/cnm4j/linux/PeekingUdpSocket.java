@@ -99,21 +99,31 @@ final class PeekingUdpSocket implements AutoCloseable {
         return port;
     }
 
-    /** Returns the size of the next datagram and leaves it queued ({@code MSG_PEEK}). */
+    /** Returns the size of the next datagram and leaves it queued ({@code MSG_PEEK}), asking for its sender. */
     int peek(int capacity) {
-        return receive(capacity, MSG_PEEK, "recvfrom(MSG_PEEK)");
+        return receive(capacity, MSG_PEEK, true, "recvfrom(MSG_PEEK)");
     }
 
-    /** Takes the next datagram off the queue and returns its size. */
+    /** Takes the next datagram off the queue and returns its size, asking for its sender (as servers do). */
     int receive(int capacity) {
-        return receive(capacity, 0, "recvfrom");
+        return receive(capacity, 0, true, "recvfrom");
     }
 
-    private int receive(int capacity, int flags, String call) {
+    /** Takes the next datagram off the queue and returns its size, without asking who sent it ({@code recv}). */
+    int receiveWithoutSender(int capacity) {
+        return receive(capacity, 0, false, "recv");
+    }
+
+    private int receive(int capacity, int flags, boolean withSender, String call) {
         MemorySegment buffer = arena.allocate(capacity);
+        MemorySegment sender = withSender ? arena.allocate(SOCKADDR_IN) : MemorySegment.NULL;
+        MemorySegment senderLength = withSender ? arena.allocate(JAVA_INT) : MemorySegment.NULL;
+        if (withSender) {
+            senderLength.set(JAVA_INT, 0, (int) SOCKADDR_IN.byteSize());
+        }
         try {
             long received = (long) RECVFROM.invokeExact(errnoState, fd, buffer, (long) capacity, flags,
-                    MemorySegment.NULL, MemorySegment.NULL);
+                    sender, senderLength);
             check((int) received, call);
             return (int) received;
         } catch (RuntimeException e) {

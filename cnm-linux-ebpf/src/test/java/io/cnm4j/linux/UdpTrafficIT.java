@@ -258,4 +258,35 @@ class UdpTrafficIT {
             assertThat(received.key().pid()).isEqualTo(PID);
         }
     }
+
+    /**
+     * recv() without an address on a socket that never sent shows its peer to no hook: the
+     * datagrams go to the socket's overflow flow (remote unspecified), with exact totals.
+     */
+    @Test
+    void receiveWithoutSenderOnAFreshSocketGoesToItsOverflowFlowExactly() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            int senderPort;
+            int receiverPort;
+            try (PeekingUdpSocket receiver = PeekingUdpSocket.bindLoopback();
+                    DatagramChannel sender = DatagramChannel.open(StandardProtocolFamily.INET)) {
+                receiverPort = receiver.port();
+                sender.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), receiverPort));
+                senderPort = port(sender);
+                sender.write(ByteBuffer.allocate(300));
+                sender.write(ByteBuffer.allocate(200));
+
+                assertThat(receiver.receiveWithoutSender(2_048)).isEqualTo(300);
+                assertThat(receiver.receiveWithoutSender(2_048)).isEqualTo(200);
+            }
+
+            ConnectionStats overflow = kernel.awaitConnection(
+                    udp(receiverPort, 0).and(ConnectionStats::closed), "receiver's overflow flow closed");
+
+            assertThat(kernel.deliveredSum(udp(receiverPort, 0))).isEqualTo(udpCounters(0, 500, 0, 2));
+            assertThat(kernel.deliveredSum(udp(senderPort, receiverPort))).isEqualTo(udpCounters(500, 0, 2, 0));
+            assertThat(overflow.key().remoteAddress().isAnyLocalAddress()).isTrue();
+            assertThat(overflow.key().pid()).isEqualTo(PID);
+        }
+    }
 }

@@ -32,16 +32,18 @@ public final class ConnRecordDecoder {
         this.monotonicToEpochNanos = monotonicToEpochNanos;
     }
 
-    /** The id the state engine tracks a flow by: the cookie for TCP, cookie and peer for UDP. */
-    public static long flowId(MemorySegment key, long keyOffset) {
-        long cookie = key.get(U64, keyOffset + KEY_COOKIE);
-        if (key.get(ValueLayout.JAVA_BYTE, keyOffset + KEY_PROTOCOL) == PROTOCOL_TCP) {
+    /**
+     * The id the state engine tracks a flow by: the cookie for TCP; cookie and peer for UDP, whose
+     * socket may talk to many peers (the overflow flow has an all-zero peer).
+     */
+    public static long flowId(long cookie, MemorySegment stats, long statsOffset) {
+        if (stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_PROTOCOL) == PROTOCOL_TCP) {
             return cookie;
         }
         long h = cookie * 0x9E3779B97F4A7C15L;
-        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR));
-        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR + 8));
-        return mix(h ^ (key.get(U16, keyOffset + KEY_RPORT) & 0xFFFF));
+        h = mix(h ^ stats.get(U64, statsOffset + STATS_RADDR));
+        h = mix(h ^ stats.get(U64, statsOffset + STATS_RADDR + 8));
+        return mix(h ^ (stats.get(U16, statsOffset + STATS_RPORT) & 0xFFFF));
     }
 
     private static long mix(long h) {
@@ -52,12 +54,14 @@ public final class ConnRecordDecoder {
     }
 
     /**
-     * Fills the event (kind and failure errno left to the caller) from a {@code conn_key} at
-     * {@code keyOffset} and its {@code conn_stats} at {@code statsOffset}.
+     * Fills the event (its kind left to the caller) from a map key or record key at
+     * {@code keyOffset} (every key starts with the socket cookie) and its {@code conn_stats} at
+     * {@code statsOffset}.
      */
     public void decode(MemorySegment key, long keyOffset, MemorySegment stats, long statsOffset, ConnectionEvent out) {
-        out.flowId(flowId(key, keyOffset));
-        out.cookie(key.get(U64, keyOffset + KEY_COOKIE));
+        long cookie = key.get(U64, keyOffset + KEY_COOKIE);
+        out.flowId(flowId(cookie, stats, statsOffset));
+        out.cookie(cookie);
         boolean v6 = stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_FAMILY) == FAMILY_V6;
         out.family(v6 ? Family.V6 : Family.V4);
         out.protocol(stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_PROTOCOL) == PROTOCOL_TCP
@@ -83,5 +87,6 @@ public final class ConnRecordDecoder {
         out.retransmits(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_RETRANSMITS)));
         out.rttMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_SRTT_US)));
         out.rttVarMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_RTTVAR_US)));
+        out.failureErrno(stats.get(U32, statsOffset + STATS_FAILURE_ERRNO));
     }
 }

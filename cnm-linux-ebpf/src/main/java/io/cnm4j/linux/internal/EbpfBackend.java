@@ -3,11 +3,9 @@ package io.cnm4j.linux.internal;
 import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 
 import io.cnm4j.core.DnsStats;
-import io.cnm4j.core.Family;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.core.Protocol;
 import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
@@ -27,7 +25,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,15 +33,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The eBPF backend: loads {@code cnm_conn.bpf.o}, attaches its tracepoint and cgroup programs,
- * turns ring-buffer close events into {@link ConnectionEvent}s on a polling thread, and reads
- * the live-connection map in batches at every collection.
+ * The eBPF backend: loads {@code cnm_conn.bpf.o} configured from {@link MonitorConfig}, attaches
+ * its tracepoint and cgroup programs, turns ring-buffer records (closed connections) into
+ * {@link ConnectionEvent}s on a polling thread, and reads the live TCP and UDP maps in batches at
+ * every collection.
  *
  * <p>Owns the BPF object (and through it every program, map, link and the ring buffer) and the
  * DNS packet capture; all of them are freed by {@link #close()}.
@@ -56,21 +53,18 @@ public final class EbpfBackend implements FlowBackend {
     private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(50);
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
-    /**
-     * A TCP entry idle this long whose socket is no longer alive in this namespace lost its close
-     * (a rare case where the kernel ran neither close hook); it is then reported closed.
-     */
-    private static final long TCP_SWEEP_IDLE_NANOS = Duration.ofSeconds(5).toNanos();
 
     /**
      * Hook invocations the kernel skipped because the program was already running on that CPU;
-     * each may have lost bytes or a close, so it counts as loss.
+     * each may have lost an update or a close, so it counts as loss.
      */
     static final String KERNEL_PROGRAM_SKIPS = "kernel_program_skips_dropped";
 
     private final ConnectionEventSink sink;
     private final BpfObject object;
-    private final BpfHashMap connections;
+    private final BpfHashMap tcpLive;
+    private final BpfHashMap udpStats;
+    private final BpfHashMap udpOverflow;
     private final BpfHashMap telemetryMap;
     private final RingBufferReader closedEvents;
     private final ConnRecordDecoder decoder;
@@ -81,17 +75,16 @@ public final class EbpfBackend implements FlowBackend {
     private final String dnsProblem;
     private final Set<Integer> dnsPorts;
     private final ConnectionEvent scratch = new ConnectionEvent();
+    /** Cookies of released multi-peer UDP sockets whose remaining peers the next read closes. */
     private final Set<Long> releasedUdpSockets = ConcurrentHashMap.newKeySet();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment expiredKeys;
     private final MemorySegment telemetryKey;
     private final MemorySegment telemetryValue;
     private final long monotonicToEpochNanos;
+    private final UdpPeerLimitLog peerLimitLog = new UdpPeerLimitLog();
     private int expiredCount;
-    private final long ownNetns = ownNetworkNamespace();
-    private LiveTcpTuples liveTcp;
-    private long lastSweepNanos = System.nanoTime();
-    private long tcpClosesRecovered;
+    private volatile long malformedRecords;
     private volatile boolean running;
     private Thread poller;
     private boolean closed;
@@ -107,7 +100,9 @@ public final class EbpfBackend implements FlowBackend {
         Instant now = Instant.now();
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
-        this.connections = object.openHashMap("conn_stats", BATCH_ENTRIES);
+        this.tcpLive = object.openHashMap("tcp_live", BATCH_ENTRIES);
+        this.udpStats = object.openHashMap("udp_stats", BATCH_ENTRIES);
+        this.udpOverflow = object.openHashMap("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openHashMap("telemetry", 1);
         this.closedEvents = object.openRingBuffer("closed_events", this::onClosedRecord);
         this.expiredKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
@@ -116,7 +111,8 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     /**
-     * Opens and loads the BPF object with the configured map sizes; nothing is attached yet.
+     * Opens and loads the BPF object with the configured map sizes and switches; nothing is
+     * attached yet.
      *
      * @throws IllegalStateException with libbpf's reason when loading fails
      */
@@ -128,7 +124,11 @@ public final class EbpfBackend implements FlowBackend {
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         try {
             object = BpfObject.open("cnm_conn", objectBytes());
-            object.map("conn_stats").setMaxEntries(config.maxTrackedConnections());
+            object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
+            object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
+            try (Arena scratch = Arena.ofConfined()) {
+                object.map(".rodata").setInitialValue(kernelConfig(config, scratch));
+            }
             object.load();
             if (config.dnsEnabled()) {
                 try {
@@ -149,6 +149,16 @@ public final class EbpfBackend implements FlowBackend {
             }
             throw new IllegalStateException("eBPF backend could not load: " + e.getMessage(), e);
         }
+    }
+
+    /** struct cnm_config: switched-off protocols and families are never tracked in the kernel. */
+    private static MemorySegment kernelConfig(MonitorConfig config, Arena arena) {
+        MemorySegment data = arena.allocate(CONFIG_BYTES, Integer.BYTES);
+        data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_TCP, config.collectTcp() ? 1 : 0);
+        data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_UDP, config.collectUdp() ? 1 : 0);
+        data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_IPV6, config.collectIpv6() ? 1 : 0);
+        data.set(ValueLayout.JAVA_INT, CONFIG_UDP_PEER_LIMIT, config.udpPeerLimit());
+        return data;
     }
 
     private static byte[] objectBytes() {
@@ -194,23 +204,29 @@ public final class EbpfBackend implements FlowBackend {
         }
     }
 
-    /** Ring-buffer thread: one closed TCP connection or UDP peer, or a released UDP socket. */
+    /** Ring-buffer thread: a closed TCP connection or UDP flow, a released UDP socket, or an offender. */
     private void onClosedRecord(MemorySegment memory, long offset, int length) {
-        if (length < EVENT_BYTES) {
+        if (length < RECORD_BYTES) {
+            malformedRecords++;
             return;
         }
-        int kind = memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + EVENT_KIND);
-        if (kind == EVENT_UDP_RELEASED) {
-            releasedUdpSockets.add(memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + EVENT_KEY + KEY_COOKIE));
-            return;
+        int kind = memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + RECORD_KIND);
+        switch (kind) {
+            case RECORD_TCP_CLOSED, RECORD_UDP_CLOSED -> publishClosed(memory, offset);
+            case RECORD_UDP_RELEASED ->
+                    releasedUdpSockets.add(memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + RECORD_KEY + KEY_COOKIE));
+            case RECORD_UDP_PEER_LIMIT -> peerLimitLog.record(memory, offset);
+            default -> malformedRecords++;
         }
+    }
+
+    private void publishClosed(MemorySegment memory, long offset) {
         ConnectionEvent event = sink.claim();
         if (event == null) {
             return;
         }
-        decoder.decode(memory, offset + EVENT_KEY, memory, offset + EVENT_STATS, event);
-        event.kind(ConnectionEvent.Kind.CLOSED)
-                .failureErrno(memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + EVENT_FAILURE_ERRNO));
+        decoder.decode(memory, offset + RECORD_KEY, memory, offset + RECORD_STATS, event);
+        event.kind(ConnectionEvent.Kind.CLOSED);
         directions.resolve(event);
         sink.publish(event);
     }
@@ -222,63 +238,47 @@ public final class EbpfBackend implements FlowBackend {
         }
         directions.refresh();
         long nowMonotonic = System.nanoTime();
-        expiredCount = 0;
-        liveTcp = null;
-        if (nowMonotonic - lastSweepNanos > TCP_SWEEP_IDLE_NANOS) {
-            lastSweepNanos = nowMonotonic;
-            liveTcp = LiveTcpTuples.read();
-        }
+        // Entries of these sockets all exist by now: their release record comes after them.
+        Set<Long> released = Set.copyOf(releasedUdpSockets);
         try {
-            connections.readAll((keys, values, count) -> {
+            tcpLive.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
-                    long keyOffset = (long) i * KEY_BYTES;
-                    long valueOffset = (long) i * STATS_BYTES;
-                    decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
+                    decoder.decode(keys, (long) i * COOKIE_KEY_BYTES, values, (long) i * STATS_BYTES, scratch.reset());
                     scratch.kind(ConnectionEvent.Kind.UPDATE);
-                    if ((scratch.protocol() == Protocol.UDP ? udpEnded(scratch, nowMonotonic)
-                            : tcpCloseMissed(scratch, nowMonotonic)) && expiredCount < BATCH_ENTRIES) {
-                        MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * KEY_BYTES, KEY_BYTES);
-                        expiredCount++;
-                        scratch.kind(ConnectionEvent.Kind.CLOSED);
-                    }
                     directions.resolve(scratch);
                     consumer.accept(scratch);
                 }
             });
-            if (expiredCount > 0) {
-                connections.deleteAll(expiredKeys, expiredCount);
-            }
+            readUdp(udpStats, KEY_BYTES, released, nowMonotonic, consumer);
+            readUdp(udpOverflow, COOKIE_KEY_BYTES, released, nowMonotonic, consumer);
+            releasedUdpSockets.removeAll(released);
         } catch (BpfException e) {
-            LOG.warn("reading the connection map failed: {}", e.getMessage());
+            LOG.warn("reading the connection maps failed: {}", e.getMessage());
         }
     }
 
-    private boolean tcpCloseMissed(ConnectionEvent event, long nowMonotonic) {
-        long lastUpdateMonotonic = event.lastUpdateEpochNanos() - monotonicToEpochNanos;
-        if (liveTcp == null || event.netns() != ownNetns || nowMonotonic - lastUpdateMonotonic < TCP_SWEEP_IDLE_NANOS) {
-            return false;
+    /** Reports a UDP map's flows; those of released sockets and idle ones are closed and deleted. */
+    private void readUdp(BpfHashMap map, int keyBytes, Set<Long> released, long nowMonotonic,
+            ActiveConnectionConsumer consumer) throws BpfException {
+        expiredCount = 0;
+        map.readAll((keys, values, count) -> {
+            for (int i = 0; i < count; i++) {
+                long keyOffset = (long) i * keyBytes;
+                decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
+                scratch.kind(ConnectionEvent.Kind.UPDATE);
+                long idleNanos = nowMonotonic - (scratch.lastUpdateEpochNanos() - monotonicToEpochNanos);
+                if ((released.contains(scratch.cookie()) || idleNanos > UDP_IDLE_NANOS) && expiredCount < BATCH_ENTRIES) {
+                    MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * keyBytes, keyBytes);
+                    expiredCount++;
+                    scratch.kind(ConnectionEvent.Kind.CLOSED);
+                }
+                directions.resolve(scratch);
+                consumer.accept(scratch);
+            }
+        });
+        if (expiredCount > 0) {
+            map.deleteAll(expiredKeys, expiredCount);
         }
-        int length = event.family() == Family.V4 ? 4 : 16;
-        boolean missed = !liveTcp.contains(event.localAddress(), length, event.localPort(), event.remoteAddress(),
-                length, event.remotePort());
-        if (missed) {
-            tcpClosesRecovered++;
-        }
-        return missed;
-    }
-
-    private static long ownNetworkNamespace() {
-        try {
-            String link = Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString();
-            return Long.parseLong(link.substring(link.indexOf('[') + 1, link.indexOf(']')));
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
-
-    private boolean udpEnded(ConnectionEvent event, long nowMonotonic) {
-        long lastUpdateMonotonic = event.lastUpdateEpochNanos() - monotonicToEpochNanos;
-        return releasedUdpSockets.contains(event.cookie()) || nowMonotonic - lastUpdateMonotonic > UDP_IDLE_NANOS;
     }
 
     @Override
@@ -289,12 +289,15 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
-        features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state, sock_send_length, sock_recv_length"));
-        features.put(Feature.UDP, FeatureStatus.on("cgroup_skb ingress/egress on the cgroup v2 root"));
+        features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state and tcp/tcp_destroy_sock; "
+                + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy)"));
+        features.put(Feature.UDP, FeatureStatus.on("cgroup sendmsg/recvmsg hooks (peer before NAT) and "
+                + "sock_send_length/sock_recv_length (bytes the application moved)"));
         features.put(Feature.IPV6, FeatureStatus.on("TCP and UDP over IPv6"));
         features.put(Feature.TCP_RTT, FeatureStatus.on("tcp_sock srtt_us/mdev_us, as tcp_info reports them"));
         features.put(Feature.TCP_RETRANSMITS, FeatureStatus.on("tcp_sock total_retrans"));
-        features.put(Feature.TCP_FAILURES, FeatureStatus.on("sk_err when a socket closes"));
+        features.put(Feature.TCP_FAILURES, FeatureStatus.on("sk_err when a socket closes; EADDRNOTAVAIL when "
+                + "connect finds no local port"));
         features.put(Feature.PROCESS_ID, FeatureStatus.on("connecting process, or first process to send/receive"));
         features.put(Feature.NETWORK_NAMESPACE, FeatureStatus.on("socket's network namespace inode"));
         features.put(Feature.DNS, dns != null
@@ -317,14 +320,18 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<String, Long> telemetry() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.KERNEL_MAP_INSERT_FAILED, kernelCounter(TELEMETRY_CONN_INSERT_FAILED));
         counters.put(Telemetry.RING_BUFFER_DROPPED, kernelCounter(TELEMETRY_RINGBUF_FULL));
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
-        counters.put("kernel_udp_unparsed", kernelCounter(TELEMETRY_UDP_UNPARSED));
-        counters.put("kernel_tcp_late_entry", kernelCounter(TELEMETRY_TCP_LATE_ENTRY));
+        counters.put("udp_datagrams_dropped", kernelCounter(TELEMETRY_UDP_LOST));
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
-        counters.put("tcp_closes_recovered", tcpClosesRecovered);
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
+        counters.put("ring_buffer_malformed_dropped", malformedRecords);
+        counters.put("tcp_connections_tracked", kernelCounter(TELEMETRY_TCP_TRACKED));
+        counters.put("tcp_live_map_full", kernelCounter(TELEMETRY_TCP_LIVE_FULL));
+        counters.put("udp_overflow_map_full", kernelCounter(TELEMETRY_UDP_MAP_FULL));
+        counters.put("udp_overflow_peer_limit", kernelCounter(TELEMETRY_UDP_PEER_LIMIT));
+        counters.put("udp_overflow_peer_unknown", kernelCounter(TELEMETRY_UDP_PEER_UNKNOWN));
+        counters.put("udp_peer_limit_sockets", peerLimitLog.sockets());
         if (dns != null) {
             counters.putAll(dns.telemetry());
         }
@@ -361,7 +368,9 @@ public final class EbpfBackend implements FlowBackend {
             dns.close();
         }
         closedEvents.close();
-        connections.close();
+        tcpLive.close();
+        udpStats.close();
+        udpOverflow.close();
         telemetryMap.close();
         object.close();
         arena.close();

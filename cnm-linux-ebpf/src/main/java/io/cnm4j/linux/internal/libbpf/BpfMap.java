@@ -70,6 +70,17 @@ public final class BpfMap {
         }
     }
 
+    /**
+     * Replaces the initial contents of a global-data map such as {@code .rodata} before load;
+     * {@code data} must be exactly the map's value size.
+     */
+    public void setInitialValue(MemorySegment data) throws BpfException {
+        synchronized (owner) {
+            owner.requireOpen();
+            BpfException.check("bpf_map__set_initial_value(" + name + ")", LibBpf.mapSetInitialValue(map, data));
+        }
+    }
+
     int type() {
         return LibBpf.mapType(map);
     }

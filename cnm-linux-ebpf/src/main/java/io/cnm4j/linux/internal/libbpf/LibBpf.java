@@ -135,6 +135,15 @@ public final class LibBpf {
         }
     }
 
+    /** Replaces the initial contents of a global-data map ({@code .rodata}, {@code .data}) before load. */
+    static int mapSetInitialValue(MemorySegment map, MemorySegment data) {
+        try {
+            return (int) Functions.MAP_SET_INITIAL_VALUE.invokeExact(map, data, data.byteSize());
+        } catch (Throwable t) {
+            throw Downcalls.propagate(t);
+        }
+    }
+
     /** @return the map's file descriptor, owned by the object; negative before load */
     static int mapFd(MemorySegment map) {
         try {
@@ -420,6 +429,8 @@ public final class LibBpf {
 
         static final MethodHandle MAP_SET_MAX_ENTRIES = bind("bpf_map__set_max_entries",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+        static final MethodHandle MAP_SET_INITIAL_VALUE = bind("bpf_map__set_initial_value",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG));
         static final MethodHandle MAP_FD = bind("bpf_map__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle MAP_TYPE = bind("bpf_map__type", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         static final MethodHandle MAP_KEY_SIZE = bind("bpf_map__key_size", FunctionDescriptor.of(JAVA_INT, ADDRESS));
