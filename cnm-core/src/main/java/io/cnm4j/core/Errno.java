@@ -5,6 +5,8 @@ import java.util.Optional;
 
 /** The errno values a failed TCP connection is reported with (Linux numbering). */
 public enum Errno {
+    /** connect() found no free local port (port exhaustion). */
+    EADDRNOTAVAIL(99),
     ENETUNREACH(101),
     ECONNRESET(104),
     ETIMEDOUT(110),

@@ -236,7 +236,6 @@ public final class EbpfBackend implements FlowBackend {
         if (!running) {
             return;
         }
-        directions.refresh();
         long nowMonotonic = System.nanoTime();
         // Entries of these sockets all exist by now: their release record comes after them.
         Set<Long> released = Set.copyOf(releasedUdpSockets);

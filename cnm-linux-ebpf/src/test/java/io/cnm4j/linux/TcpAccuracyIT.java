@@ -1,0 +1,249 @@
+package io.cnm4j.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.Counters;
+import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.Protocol;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * TCP byte counts where flow monitors usually go wrong, driven by ordinary Python clients and
+ * servers over loopback: data read after the peer closed, data read with splice(), peeked data,
+ * error-queue reads, and connect() failing for want of a local port. Bytes are what the
+ * application moved, exactly.
+ */
+class TcpAccuracyIT {
+    private static final int MIB = 1_048_576;
+    private static final MonitorConfig ONLY_EXPLICIT_POLLS = MonitorConfig.builder()
+            .interval(Duration.ofHours(1))
+            .build();
+
+    /** A loopback listener whose server, in a thread, runs the script's serve(connection). */
+    private static final String PRELUDE = """
+            import os, socket, sys, threading, time
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(1)
+            port = listener.getsockname()[1]
+            def start(serve):
+                def run():
+                    connection, _ = listener.accept()
+                    serve(connection)
+                thread = threading.Thread(target=run)
+                thread.start()
+                return thread
+            def read_all(connection, limit=None):
+                total = 0
+                while limit is None or total < limit:
+                    data = connection.recv(65536 if limit is None else min(65536, limit - total))
+                    if not data:
+                        break
+                    total += len(data)
+                return total
+            """;
+
+    private static Predicate<ConnectionStats> tcp(int localPort, int remotePort) {
+        return c -> c.key().protocol() == Protocol.TCP && c.key().localPort() == localPort
+                && c.key().remotePort() == remotePort;
+    }
+
+    /** Runs a script that prints "clientPort serverPort" first; returns both ends' delivered sums. */
+    private static Counters[] run(KernelTestSupport kernel, String script) throws Exception {
+        int clientPort;
+        int serverPort;
+        try (PythonScript python = PythonScript.start(PRELUDE + script)) {
+            long[] ports = python.nextNumbers();
+            clientPort = (int) ports[0];
+            serverPort = (int) ports[1];
+            python.awaitSuccess();
+        }
+        Predicate<ConnectionStats> client = tcp(clientPort, serverPort);
+        Predicate<ConnectionStats> server = tcp(serverPort, clientPort);
+        kernel.awaitConnection(client.and(ConnectionStats::closed), "client side closed");
+        kernel.awaitConnection(server.and(ConnectionStats::closed), "server side closed");
+        return new Counters[] {kernel.deliveredSum(client), kernel.deliveredSum(server)};
+    }
+
+    @Test
+    void bytesReadAfterThePeerClosedAHalfClosedConnectionCount() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            // the client half-closes; the server answers 1 MiB and closes; the client's socket
+            // reaches TCP_CLOSE with the answer unread, and reads it 300 ms later
+            Counters[] sums = run(kernel, """
+                    def serve(connection):
+                        read_all(connection)
+                        connection.sendall(bytes(1048576))
+                        connection.close()
+                    client = socket.socket()
+                    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1048576)
+                    client.connect(("127.0.0.1", port))
+                    print(client.getsockname()[1], port, flush=True)
+                    server = start(serve)
+                    client.sendall(bytes(100))
+                    client.shutdown(socket.SHUT_WR)
+                    server.join()
+                    time.sleep(0.3)
+                    assert read_all(client) == 1048576
+                    client.close()
+                    """);
+
+            assertThat(sums[0].bytesSent()).isEqualTo(100);
+            assertThat(sums[0].bytesReceived()).isEqualTo(MIB);
+            assertThat(sums[0].tcpClosed()).isEqualTo(1);
+            assertThat(sums[1].bytesSent()).isEqualTo(MIB);
+            assertThat(sums[1].bytesReceived()).isEqualTo(100);
+            assertThat(sums[1].tcpClosed()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void bytesReceivedWithSpliceIntoAPipeCount() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            Counters[] sums = run(kernel, """
+                    def serve(connection):
+                        connection.sendall(bytes(1048576))
+                        read_all(connection)
+                        connection.close()
+                    client = socket.create_connection(("127.0.0.1", port))
+                    print(client.getsockname()[1], port, flush=True)
+                    server = start(serve)
+                    pipe_out, pipe_in = os.pipe()
+                    spliced = 0
+                    while spliced < 1048576:
+                        moved = os.splice(client.fileno(), pipe_in, 65536)
+                        assert moved > 0
+                        spliced += moved
+                        while moved:
+                            moved -= len(os.read(pipe_out, moved))
+                    client.close()
+                    server.join()
+                    """);
+
+            assertThat(sums[0].bytesReceived()).isEqualTo(MIB);
+            assertThat(sums[0].bytesSent()).isZero();
+            assertThat(sums[1].bytesSent()).isEqualTo(MIB);
+        }
+    }
+
+    @Test
+    void peekedBytesCountOnceWhenRead() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            Counters[] sums = run(kernel, """
+                    def serve(connection):
+                        connection.sendall(bytes(1024))
+                        read_all(connection)
+                        connection.close()
+                    client = socket.create_connection(("127.0.0.1", port))
+                    print(client.getsockname()[1], port, flush=True)
+                    server = start(serve)
+                    assert len(client.recv(1024, socket.MSG_PEEK | socket.MSG_WAITALL)) == 1024
+                    assert len(client.recv(1024, socket.MSG_PEEK)) == 1024
+                    assert read_all(client, 1024) == 1024
+                    client.close()
+                    server.join()
+                    """);
+
+            assertThat(sums[0].bytesReceived()).isEqualTo(1_024);
+            assertThat(sums[1].bytesSent()).isEqualTo(1_024);
+        }
+    }
+
+    @Test
+    void errorQueueReadsAreNotPayload() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            // transmit timestamps come back on the error queue with a copy of the data sent
+            Counters[] sums = run(kernel, """
+                    SO_TIMESTAMPING, TX_SOFTWARE, SOFTWARE, OPT_ID = 37, 1 << 1, 1 << 4, 1 << 7
+                    def serve(connection):
+                        assert read_all(connection, 500) == 500
+                        connection.sendall(bytes(10))
+                        read_all(connection)
+                        connection.close()
+                    client = socket.create_connection(("127.0.0.1", port))
+                    print(client.getsockname()[1], port, flush=True)
+                    server = start(serve)
+                    client.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPING, TX_SOFTWARE | SOFTWARE | OPT_ID)
+                    for _ in range(5):
+                        client.sendall(bytes(100))
+                        time.sleep(0.01)
+                    assert read_all(client, 10) == 10
+                    client.setblocking(False)
+                    from_error_queue = 0
+                    while True:
+                        try:
+                            data, _, _, _ = client.recvmsg(4096, 4096, socket.MSG_ERRQUEUE)
+                            from_error_queue += len(data)
+                        except BlockingIOError:
+                            break
+                    assert from_error_queue > 0, "no transmit timestamp came back"
+                    client.close()
+                    server.join()
+                    """);
+
+            assertThat(sums[0].bytesSent()).isEqualTo(500);
+            assertThat(sums[0].bytesReceived()).isEqualTo(10);
+            assertThat(sums[1].bytesReceived()).isEqualTo(500);
+            assertThat(sums[1].bytesSent()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void connectWithoutAFreeLocalPortIsReportedWithTheErrnoTheApplicationSaw() throws Exception {
+        String namespace = "cnmit-ports" + ProcessHandle.current().pid();
+        TestNamespaces.add(namespace);
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            TestNamespaces.exec(namespace, "sysctl", "-qw", "net.ipv4.ip_local_port_range=40000 40001");
+            long netns = TestNamespaces.inode(namespace);
+            int serverPort;
+            try (PythonScript python = PythonScript.startIn(namespace, PRELUDE + """
+                    def accept_all():
+                        listener.settimeout(2)
+                        accepted = []
+                        try:
+                            while True:
+                                accepted.append(listener.accept()[0])
+                        except socket.timeout:
+                            pass
+                        for connection in accepted:
+                            read_all(connection)
+                            connection.close()
+                    acceptor = threading.Thread(target=accept_all)
+                    acceptor.start()
+                    held = []
+                    while True:
+                        connection = socket.socket()
+                        try:
+                            connection.connect(("127.0.0.1", port))
+                        except OSError as failure:
+                            print(port, failure.errno, len(held), flush=True)
+                            connection.close()
+                            break
+                        held.append(connection)
+                    for connection in held:
+                        connection.close()
+                    acceptor.join()
+                    """)) {
+                long[] portErrnoHeld = python.nextNumbers();
+                serverPort = (int) portErrnoHeld[0];
+                assertThat(portErrnoHeld[1]).as("errno connect() returned").isEqualTo(99);
+                assertThat(portErrnoHeld[2]).as("connections made before the ports ran out").isPositive();
+                python.awaitSuccess();
+            }
+
+            ConnectionStats failed = kernel.awaitConnection(c -> c.key().netns() == netns && c.closed()
+                    && c.key().remotePort() == serverPort && c.tcpFailures().containsKey(99), "failed connect");
+
+            assertThat(failed.tcpFailures()).isEqualTo(Map.of(99, 1L));
+            assertThat(failed.last().tcpEstablished()).isZero();
+            assertThat(kernel.seen()).filteredOn(c -> c.key().netns() == netns && !c.tcpFailures().isEmpty())
+                    .containsExactly(failed);
+        } finally {
+            TestNamespaces.delete(namespace);
+        }
+    }
+}
