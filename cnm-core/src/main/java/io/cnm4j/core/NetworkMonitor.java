@@ -2,6 +2,7 @@ package io.cnm4j.core;
 
 import io.cnm4j.core.internal.BackendSelection;
 import io.cnm4j.core.internal.ConnectionStateEngine;
+import io.cnm4j.core.internal.DisabledBackend;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
@@ -64,15 +65,21 @@ public final class NetworkMonitor implements AutoCloseable {
     private NetworkMonitor(Builder builder) {
         this.config = builder.config;
         this.taggers = List.copyOf(builder.taggers);
-        BackendSelection selection = BackendSelection.select(config, builder.providers);
-        FlowBackendProvider provider = selection.chosen();
         this.pipeline = new EventPipeline(config.queueCapacity());
         this.engine = new ConnectionStateEngine(config);
         this.drainer = pipeline.drainer(engine::apply);
         this.activeConsumer = engine::apply;
-        this.backend = provider.open(new BackendContext(config, pipeline));
-        this.backendName = provider.name();
-        this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
+        if (config.enabled()) {
+            BackendSelection selection = BackendSelection.select(config, builder.providers);
+            FlowBackendProvider provider = selection.chosen();
+            this.backend = provider.open(new BackendContext(config, pipeline));
+            this.backendName = provider.name();
+            this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
+        } else {
+            this.backend = new DisabledBackend();
+            this.backendName = DisabledBackend.NAME;
+            this.capabilities = new Capabilities(backendName, backend.features(), Map.of());
+        }
     }
 
     /** A builder with the default configuration and backend discovery. */

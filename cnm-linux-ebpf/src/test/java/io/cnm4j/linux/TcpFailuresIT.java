@@ -68,7 +68,15 @@ class TcpFailuresIT {
             assertThat(closed.last().tcpEstablished()).isZero();
             assertThat(closed.last().tcpClosed()).isEqualTo(1);
             assertThat(closed.last().bytesSent()).isZero();
+            assertReportedOnce(kernel, closedTuple(clientPort, serverPort));
         }
+    }
+
+    /** After one more collection, exactly one closed record with a failure exists for the tuple. */
+    private static void assertReportedOnce(KernelTestSupport kernel, Predicate<ConnectionStats> closedTuple) {
+        KernelTestSupport.sleep(500);
+        assertThat(kernel.deliveredSum(closedTuple).tcpClosed()).isEqualTo(1);
+        assertThat(kernel.seen()).filteredOn(closedTuple.and(c -> !c.tcpFailures().isEmpty())).hasSize(1);
     }
 
     @Test
@@ -100,6 +108,7 @@ class TcpFailuresIT {
             assertThat(serverSide.tcpFailures()).isEmpty();
             assertThat(serverSide.direction()).isEqualTo(Direction.INCOMING);
             assertThat(serverSide.last().tcpClosed()).isEqualTo(1);
+            assertReportedOnce(kernel, closedTuple(clientPort, serverPort));
         }
     }
 
@@ -134,6 +143,7 @@ class TcpFailuresIT {
             assertThat(closed.direction()).isEqualTo(Direction.OUTGOING);
             assertThat(closed.last().tcpEstablished()).isZero();
             assertThat(closed.last().tcpClosed()).isEqualTo(1);
+            assertReportedOnce(kernel, closedTuple(clientPort, serverPort));
         }
     }
 }

@@ -3,7 +3,10 @@ package io.cnm4j.linux.internal.libbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -22,8 +25,16 @@ class LibBpfTest {
     }
 
     @Test
-    void availabilityAndItsReasonAgree() {
-        assertThat(LibBpf.isAvailable()).isEqualTo(LibBpf.unavailableReason().isEmpty());
+    void libbpfIsAvailableExactlyWhenTheLibraryIsInstalled() {
+        boolean installed = Stream.of("/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib64",
+                "/usr/lib", "/lib/x86_64-linux-gnu").anyMatch(dir -> Files.exists(Path.of(dir, "libbpf.so.1")));
+
+        assertThat(LibBpf.isAvailable()).isEqualTo(installed);
+        if (!installed) {
+            assertThat(LibBpf.unavailableReason()).hasValueSatisfying(reason -> assertThat(reason).contains("libbpf.so.1"));
+        } else {
+            assertThat(LibBpf.unavailableReason()).isEmpty();
+        }
     }
 
     @Test
