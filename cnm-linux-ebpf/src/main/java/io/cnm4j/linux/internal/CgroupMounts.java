@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds where the cgroup v2 hierarchy is mounted, from {@code /proc/mounts}. */
+/**
+ * Finds where the cgroup v2 hierarchy is mounted, from {@code /proc/mounts}, and which part of it
+ * the mount shows, from {@code /proc/self/mountinfo}.
+ */
 public final class CgroupMounts {
     private CgroupMounts() {
     }
@@ -27,6 +30,31 @@ public final class CgroupMounts {
     public static Optional<Path> cgroup2() {
         try {
             return cgroup2(Files.readAllLines(Path.of("/proc/mounts")));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The cgroup the {@code cgroup2} mount shows as its root, from a mountinfo table: {@code "/"}
+     * for the whole hierarchy; a deeper path inside a container with a private cgroup namespace,
+     * where programs attached to the mount's root see only that subtree.
+     */
+    public static Optional<String> cgroup2Root(List<String> mountinfoLines) {
+        for (String line : mountinfoLines) {
+            int separator = line.indexOf(" - ");
+            String[] fields = line.split(" ");
+            if (separator > 0 && fields.length > 4 && line.substring(separator + 3).startsWith("cgroup2 ")) {
+                return Optional.of(unescape(fields[3]));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The cgroup this process's cgroup v2 mount shows as its root, if mounted. */
+    public static Optional<String> cgroup2Root() {
+        try {
+            return cgroup2Root(Files.readAllLines(Path.of("/proc/self/mountinfo")));
         } catch (IOException e) {
             return Optional.empty();
         }
