@@ -9,7 +9,6 @@ public final class Win32Error {
     public static final int FILE_NOT_FOUND = 2;
     public static final int PATH_NOT_FOUND = 3;
     public static final int ACCESS_DENIED = 5;
-    public static final int INVALID_HANDLE = 6;
     public static final int INVALID_PARAMETER = 87;
     public static final int INSUFFICIENT_BUFFER = 122;
     public static final int ALREADY_EXISTS = 183;
@@ -18,7 +17,6 @@ public final class Win32Error {
     public static final int WAIT_TIMEOUT = 258;
     public static final int NO_MORE_ITEMS = 259;
     public static final int OPERATION_ABORTED = 995;
-    public static final int IO_INCOMPLETE = 996;
     public static final int IO_PENDING = 997;
 
     private Win32Error() {
@@ -31,7 +29,6 @@ public final class Win32Error {
             case FILE_NOT_FOUND -> "ERROR_FILE_NOT_FOUND";
             case PATH_NOT_FOUND -> "ERROR_PATH_NOT_FOUND";
             case ACCESS_DENIED -> "ERROR_ACCESS_DENIED";
-            case INVALID_HANDLE -> "ERROR_INVALID_HANDLE";
             case INVALID_PARAMETER -> "ERROR_INVALID_PARAMETER";
             case INSUFFICIENT_BUFFER -> "ERROR_INSUFFICIENT_BUFFER";
             case ALREADY_EXISTS -> "ERROR_ALREADY_EXISTS";
@@ -39,7 +36,6 @@ public final class Win32Error {
             case WAIT_TIMEOUT -> "WAIT_TIMEOUT";
             case NO_MORE_ITEMS -> "ERROR_NO_MORE_ITEMS";
             case OPERATION_ABORTED -> "ERROR_OPERATION_ABORTED";
-            case IO_INCOMPLETE -> "ERROR_IO_INCOMPLETE";
             case IO_PENDING -> "ERROR_IO_PENDING";
             default -> "error";
         };

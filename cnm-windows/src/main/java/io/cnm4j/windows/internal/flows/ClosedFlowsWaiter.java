@@ -23,6 +23,7 @@ final class ClosedFlowsWaiter {
     private final long readyEvent;
     private final Runnable readClosed;
     private final Thread thread;
+    /** Written by the waiter thread only, read by the collector: volatile suffices. */
     private volatile long wakeups;
     private volatile long waitFailures;
 

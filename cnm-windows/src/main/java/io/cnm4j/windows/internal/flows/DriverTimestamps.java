@@ -1,5 +1,8 @@
 package io.cnm4j.windows.internal.flows;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Converts the flow record's {@code timestamp} to nanoseconds since the Unix epoch. Its unit is
  * not settled by the public sources (the driver header says nanoseconds since boot, the newest
@@ -12,6 +15,8 @@ package io.cnm4j.windows.internal.flows;
  * Not thread-safe: used under the backend's read lock.
  */
 public final class DriverTimestamps {
+    private static final Logger LOG = LoggerFactory.getLogger(DriverTimestamps.class);
+
     /** The units a flow timestamp may have. */
     public enum Unit {
         MICROS_SINCE_BOOT,
@@ -51,6 +56,8 @@ public final class DriverTimestamps {
         }
         if (unit == null) {
             unit = detect(timestamp);
+            LOG.info("driver flow timestamps read as {} (first value {}, uptime {} ms)", unit, timestamp,
+                    uptimeMillisAtStart);
         }
         return switch (unit) {
             case MICROS_SINCE_BOOT -> bootEpochNanos + timestamp * 1_000L;

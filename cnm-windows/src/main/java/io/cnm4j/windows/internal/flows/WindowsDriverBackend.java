@@ -71,6 +71,7 @@ public final class WindowsDriverBackend implements FlowBackend {
     private final Arena statsArena = Arena.ofShared();
     private final MemorySegment statsInput;
     private final MemorySegment statsOutput;
+    private final FlowTableReader.RecordHandler openHandler = this::onOpenRecord;
     private final FlowTableReader.RecordHandler closedHandler = this::publishClosed;
 
     private ActiveConnectionConsumer consumer;
@@ -117,6 +118,7 @@ public final class WindowsDriverBackend implements FlowBackend {
         DriverHandle flow = new DriverHandle(channel, channel.createFile(FLOW_PATH, false), "flow");
         DriverHandle ready = null;
         DriverHandle stop = null;
+        DriverDnsCapture dns = null;
         try {
             DriverVersion version = FlowFilterSetup.install(channel, flow.value(), config);
             FlowFilterSetup.setLimit(channel, flow.value(), IoctlCode.SET_MAX_OPEN_FLOWS,
@@ -126,7 +128,6 @@ public final class WindowsDriverBackend implements FlowBackend {
             // The driver opens this event when the flow handle is created: ERROR_ALREADY_EXISTS is normal.
             ready = new DriverHandle(channel, channel.createEvent(CLOSED_FLOWS_EVENT, true), "closed-flows event");
             stop = new DriverHandle(channel, channel.createEvent(null, true), "stop event");
-            DriverDnsCapture dns = null;
             String dnsProblem = "disabled by configuration (dns_enabled=false)";
             if (config.dnsEnabled()) {
                 try {
@@ -141,6 +142,9 @@ public final class WindowsDriverBackend implements FlowBackend {
             LOG.info("ddnpm driver attached with structure version 0x{}", Integer.toHexString(version.number()));
             return new WindowsDriverBackend(channel, context, version, flow, ready, stop, dns, dnsProblem, timestamps);
         } catch (RuntimeException e) {
+            if (dns != null) {
+                dns.close();
+            }
             if (stop != null) {
                 stop.close();
             }
@@ -182,7 +186,7 @@ public final class WindowsDriverBackend implements FlowBackend {
             }
             readStats();
             consumer = active;
-            reader.read(IoctlCode.GET_OPEN_FLOWS, this::onOpenRecord);
+            reader.read(IoctlCode.GET_OPEN_FLOWS, openHandler);
             reader.read(IoctlCode.GET_CLOSED_FLOWS, closedHandler);
         } catch (DriverException e) {
             countReadError(e);

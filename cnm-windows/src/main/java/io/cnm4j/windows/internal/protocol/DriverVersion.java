@@ -1,7 +1,6 @@
 package io.cnm4j.windows.internal.protocol;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The driver structure versions cnm4j decodes. Every filter carries the version signature
@@ -53,15 +52,5 @@ public enum DriverVersion {
     /** Size of {@code STATS}. */
     public int statsSize() {
         return statsSize;
-    }
-
-    /** The version a signature names, if it is one cnm4j decodes. */
-    public static Optional<DriverVersion> fromSignature(long signature) {
-        for (DriverVersion version : values()) {
-            if (version.signature() == signature) {
-                return Optional.of(version);
-            }
-        }
-        return Optional.empty();
     }
 }

@@ -46,6 +46,15 @@ class DriverStatsTest {
     }
 
     @Test
+    void theThreeGroupsFillTheWholeStatsBlockOfEachVersion() {
+        for (DriverVersion version : DriverVersion.values()) {
+            int counters = DriverStats.flowFields(version).size() + DriverStats.transportFields().size()
+                    + DriverStats.httpFields(version).size();
+            assertThat(counters * 8).as("STATS %s", version).isEqualTo(version.statsSize());
+        }
+    }
+
+    @Test
     void aShortStatsBlockIsRefused() {
         assertThatThrownBy(() -> DriverStats.decode(DriverVersion.V18, numbered(280), 216, false))
                 .isInstanceOf(IllegalArgumentException.class)
