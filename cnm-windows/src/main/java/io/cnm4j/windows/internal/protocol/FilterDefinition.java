@@ -1,8 +1,11 @@
 package io.cnm4j.windows.internal.protocol;
 
 import static io.cnm4j.windows.internal.protocol.Wire.U64;
+import static io.cnm4j.windows.internal.protocol.Wire.U8;
 
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 
 /**
  * One {@code FILTER_DEFINITION}, as SET_FLOW_FILTER and SET_DATA_FILTER take it: 160 bytes in
@@ -20,16 +23,27 @@ public record FilterDefinition(int family, int protocol, int remotePort, int dir
     public static final int INBOUND = 0;
     public static final int OUTBOUND = 1;
 
-    static final int OFFSET_VERSION = 0;
-    static final int OFFSET_SIZE = 8;
-    static final int OFFSET_LAYER = 16;
-    static final int OFFSET_FAMILY = 24;
-    static final int OFFSET_LOCAL_PORT = 112;
-    static final int OFFSET_REMOTE_PORT = 120;
-    static final int OFFSET_PROTOCOL = 128;
-    static final int OFFSET_DIRECTION = 136;
-    static final int OFFSET_INTERFACE = 144;
-    static final int OFFSET_DISCARD = 152;
+    /** {@code FILTER_ADDRESS}: 40 bytes, addresses in network order. */
+    static final StructLayout ADDRESS_LAYOUT = MemoryLayout.structLayout(
+            U64.withName("af"), MemoryLayout.sequenceLayout(4, U8).withName("v4_address"),
+            MemoryLayout.sequenceLayout(4, U8).withName("v4_padding"),
+            MemoryLayout.sequenceLayout(16, U8).withName("v6_address"), U64.withName("mask"))
+            .withName("FILTER_ADDRESS");
+    /** {@code FILTER_DEFINITION} of version 0x18 (160 bytes); older versions end before {@code discard}. */
+    static final StructLayout LAYOUT = MemoryLayout.structLayout(
+            U64.withName("filterVersion"), U64.withName("size"), U64.withName("filterLayer"), U64.withName("af"),
+            ADDRESS_LAYOUT.withName("localAddress"), ADDRESS_LAYOUT.withName("remoteAddress"),
+            U64.withName("localPort"), U64.withName("remotePort"), U64.withName("protocol"),
+            U64.withName("direction"), U64.withName("interfaceIndex"), U64.withName("discard"))
+            .withName("FILTER_DEFINITION");
+
+    private static final long VERSION = offset("filterVersion");
+    private static final long SIZE = offset("size");
+    private static final long LAYER = offset("filterLayer");
+    private static final long FAMILY = offset("af");
+    private static final long REMOTE_PORT = offset("remotePort");
+    private static final long PROTOCOL = offset("protocol");
+    private static final long DIRECTION = offset("direction");
 
     public FilterDefinition {
         if (family != Wire.AF_INET && family != Wire.AF_INET6) {
@@ -65,12 +79,17 @@ public record FilterDefinition(int family, int protocol, int remotePort, int dir
     public void encode(DriverVersion version, MemorySegment target) {
         MemorySegment filter = target.asSlice(0, version.filterSize());
         filter.fill((byte) 0);
-        filter.set(U64, OFFSET_VERSION, version.signature());
-        filter.set(U64, OFFSET_SIZE, version.filterSize());
-        filter.set(U64, OFFSET_LAYER, LAYER_TRANSPORT);
-        filter.set(U64, OFFSET_FAMILY, family);
-        filter.set(U64, OFFSET_REMOTE_PORT, remotePort);
-        filter.set(U64, OFFSET_PROTOCOL, protocol);
-        filter.set(U64, OFFSET_DIRECTION, direction);
+        filter.set(U64, VERSION, version.signature());
+        filter.set(U64, SIZE, version.filterSize());
+        filter.set(U64, LAYER, LAYER_TRANSPORT);
+        filter.set(U64, FAMILY, family);
+        filter.set(U64, REMOTE_PORT, remotePort);
+        filter.set(U64, PROTOCOL, protocol);
+        filter.set(U64, DIRECTION, direction);
+    }
+
+    /** Offset of a top-level field of {@link #LAYOUT}. */
+    static long offset(String field) {
+        return LAYOUT.byteOffset(MemoryLayout.PathElement.groupElement(field));
     }
 }

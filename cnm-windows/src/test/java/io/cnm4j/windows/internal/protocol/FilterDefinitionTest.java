@@ -18,6 +18,24 @@ class FilterDefinitionTest {
     }
 
     @Test
+    void declaredLayoutsMatchTheDocumentedOffsets() {
+        assertThat(FilterDefinition.ADDRESS_LAYOUT.byteSize()).isEqualTo(40);
+        assertThat(FilterDefinition.LAYOUT.byteSize()).isEqualTo(160);
+        assertThat(FilterDefinition.offset("af")).isEqualTo(24);
+        assertThat(FilterDefinition.offset("localAddress")).isEqualTo(32);
+        assertThat(FilterDefinition.offset("remoteAddress")).isEqualTo(72);
+        assertThat(FilterDefinition.offset("localPort")).isEqualTo(112);
+        assertThat(FilterDefinition.offset("remotePort")).isEqualTo(120);
+        assertThat(FilterDefinition.offset("protocol")).isEqualTo(128);
+        assertThat(FilterDefinition.offset("direction")).isEqualTo(136);
+        assertThat(FilterDefinition.offset("interfaceIndex")).isEqualTo(144);
+        assertThat(FilterDefinition.offset("discard")).isEqualTo(152);
+        assertThat(PacketHeaderView.SIZE).isEqualTo(72);
+        assertThat(PacketHeaderView.offset("pktSize")).isEqualTo(40);
+        assertThat(PacketHeaderView.offset("timestamp")).isEqualTo(64);
+    }
+
+    @Test
     void dnsFilterVersion18IsTheExact160Bytes() {
         MemorySegment target = MemorySegment.ofArray(new byte[200]);
         target.fill((byte) 0x5A);
