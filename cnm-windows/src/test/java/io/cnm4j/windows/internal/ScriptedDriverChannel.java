@@ -44,6 +44,7 @@ public final class ScriptedDriverChannel implements DriverChannel {
     private final Deque<Completion> completions = new ArrayDeque<>();
     /** Reads whose completion was dequeued: no longer pending. */
     private final Set<Integer> consumed = new HashSet<>();
+    private boolean waitsFail;
     private long nextHandle = 0x100;
     private long tickCount = 3_600_000;
 
@@ -86,6 +87,11 @@ public final class ScriptedDriverChannel implements DriverChannel {
         }
         signalled.add(event);
         notifyAll();
+    }
+
+    /** Makes every later wait return {@code WAIT_FAILED}. */
+    public synchronized void failWaits() {
+        waitsFail = true;
     }
 
     public synchronized void tickCount(long millis) {
@@ -225,6 +231,9 @@ public final class ScriptedDriverChannel implements DriverChannel {
     public synchronized int waitForAny(long[] handles, int timeoutMillis) {
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
         while (true) {
+            if (waitsFail) {
+                return WAIT_FAILED;
+            }
             for (int i = 0; i < handles.length; i++) {
                 requireOpen(handles[i]);
                 if (signalled.contains(handles[i])) {
