@@ -79,6 +79,8 @@ public final class DriverDnsCapture implements AutoCloseable {
     private volatile Map<String, Long> published;
     private Map<String, Long> driverCounters = Map.of();
     private int outstanding;
+    /** Set before CancelIoEx: a read completing now must not be issued again, or it would outlive the close. */
+    private boolean cancelling;
     private boolean started;
     private boolean closed;
 
@@ -201,7 +203,9 @@ public final class DriverDnsCapture implements AutoCloseable {
         } else {
             counters.readErrors++;
         }
-        arm(slot);
+        if (!cancelling) {
+            arm(slot);
+        }
         return true;
     }
 
@@ -330,6 +334,7 @@ public final class DriverDnsCapture implements AutoCloseable {
                 return;
             }
         }
+        cancelling = true;
         channel.cancelIoEx(device.value());
         long deadline = System.nanoTime() + CANCEL_WAIT_MILLIS * 1_000_000L;
         try {

@@ -151,13 +151,17 @@ class DriverDnsCaptureTest {
         DriverDnsCapture capture = open();
         channel.complete(0, Win32Error.SUCCESS, captured(udpQuery(), 0, T0));
         capture.pollOnce(0);
+        // A read that completes while closing is handled but not issued again.
+        channel.complete(1, Win32Error.SUCCESS, captured(udpResponse(), 0, T0 + 1_000_000));
         capture.close();
         capture.close();
         List<String> calls = channel.calls();
         assertThat(calls.subList(calls.size() - 3, calls.size())).containsExactly(
                 "CancelIoEx transporthandle", "CloseHandle port", "CloseHandle transporthandle");
+        assertThat(channel.readsIssued()).isEqualTo(101);
         assertThat(capture.outstandingReads()).isZero();
-        assertThat(capture.telemetry()).containsEntry("dns_reads_cancelled", 100L);
+        assertThat(capture.telemetry()).containsEntry("dns_reads_cancelled", 99L)
+                .containsEntry("dns_packets_received", 2L);
         assertThat(channel.openHandles()).isEmpty();
     }
 
