@@ -8,9 +8,19 @@ import java.util.List;
 /** A sink that keeps a copy of every published event; thread-safe. */
 final class CollectingSink implements ConnectionEventSink {
     private final List<ConnectionEvent> published = new ArrayList<>();
+    private int refusals;
+
+    /** The next {@code count} claims return null, as from a full queue. */
+    synchronized void refuseNext(int count) {
+        refusals = count;
+    }
 
     @Override
-    public ConnectionEvent claim() {
+    public synchronized ConnectionEvent claim() {
+        if (refusals > 0) {
+            refusals--;
+            return null;
+        }
         return new ConnectionEvent();
     }
 

@@ -184,6 +184,17 @@ class FlowTableReaderTest {
     }
 
     @Test
+    void aHashBucketBeyondTheBufferLimitIsADriverFault() {
+        channel.answer(IoctlCode.GET_OPEN_FLOWS, Win32Error.MORE_DATA, new byte[0]);
+        try (FlowTableReader reader = reader(V18, 200_000)) {
+            assertThatThrownBy(() -> reader.read(IoctlCode.GET_OPEN_FLOWS, r -> { }))
+                    .isInstanceOf(DriverException.class)
+                    .hasMessage("DeviceIoControl(GET_OPEN_FLOWS): one hash bucket needs more than 67108864 bytes");
+            assertThat(reader.bufferBytes()).isEqualTo(38_800_000);
+        }
+    }
+
+    @Test
     void closingTwiceIsHarmlessAndReadingAfterCloseIsRefused() {
         FlowTableReader reader = reader(V18, 50);
         reader.close();

@@ -138,6 +138,22 @@ class WindowsDriverBackendTest {
     }
 
     @Test
+    void aClosedFlowTheQueueCouldNotTakeIsPublishedWhenTheDriverShowsItAgain() {
+        FlowRecordFixture closedTcp = tcp4(5);
+        closedTcp.flags = 0x210;
+        channel.answer(IoctlCode.GET_CLOSED_FLOWS, Win32Error.SUCCESS, concat(V18, closedTcp))
+                .answer(IoctlCode.GET_CLOSED_FLOWS, Win32Error.SUCCESS, concat(V18, closedTcp));
+        try (WindowsDriverBackend backend = open(MonitorConfig.builder().dnsEnabled(false).build())) {
+            sink.refuseNext(1);
+            backend.readActive(updates::add);
+            assertThat(sink.published()).isEmpty();
+            backend.readActive(updates::add);
+            assertThat(sink.published()).extracting(ConnectionEvent::flowId).containsExactly(0xC00C1E0005L);
+            assertThat(backend.telemetry()).containsEntry("driver_closed_duplicates_skipped", 0L);
+        }
+    }
+
+    @Test
     void driverStatisticsAndReadFailuresAreTelemetry() {
         byte[] stats = new byte[280];
         ByteBuffer.wrap(stats).order(ByteOrder.LITTLE_ENDIAN).putLong(8, 5).putLong(16, 9);
