@@ -28,6 +28,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +79,10 @@ public final class EbpfBackend implements FlowBackend {
     /** Cookies of released multi-peer UDP sockets whose remaining peers the next read closes. */
     private final Set<Long> releasedUdpSockets = ConcurrentHashMap.newKeySet();
     private final Arena arena = Arena.ofShared();
-    private final MemorySegment expiredKeys;
+    /** Off-heap keys for one batch delete. */
+    private final MemorySegment deleteKeys;
+    /** Keys of the flows a read ended, collected during the read (the map must not change then). */
+    private byte[] expiredKeys = new byte[KEY_BYTES * BATCH_ENTRIES];
     private final MemorySegment telemetryKey;
     private final MemorySegment telemetryValue;
     private final long monotonicToEpochNanos;
@@ -105,7 +109,7 @@ public final class EbpfBackend implements FlowBackend {
         this.udpOverflow = object.openHashMap("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openHashMap("telemetry", 1);
         this.closedEvents = object.openRingBuffer("closed_events", this::onClosedRecord);
-        this.expiredKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
+        this.deleteKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
         this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
         this.telemetryValue = arena.allocate(ValueLayout.JAVA_LONG);
     }
@@ -266,18 +270,29 @@ public final class EbpfBackend implements FlowBackend {
                 decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
                 scratch.kind(ConnectionEvent.Kind.UPDATE);
                 long idleNanos = nowMonotonic - (scratch.lastUpdateEpochNanos() - monotonicToEpochNanos);
-                if ((released.contains(scratch.cookie()) || idleNanos > UDP_IDLE_NANOS) && expiredCount < BATCH_ENTRIES) {
-                    MemorySegment.copy(keys, keyOffset, expiredKeys, (long) expiredCount * keyBytes, keyBytes);
-                    expiredCount++;
+                if (released.contains(scratch.cookie()) || idleNanos > UDP_IDLE_NANOS) {
+                    rememberExpired(keys, keyOffset, keyBytes);
                     scratch.kind(ConnectionEvent.Kind.CLOSED);
                 }
                 directions.resolve(scratch);
                 consumer.accept(scratch);
             }
         });
-        if (expiredCount > 0) {
-            map.deleteAll(expiredKeys, expiredCount);
+        for (int first = 0; first < expiredCount; first += BATCH_ENTRIES) {
+            int count = Math.min(BATCH_ENTRIES, expiredCount - first);
+            MemorySegment.copy(MemorySegment.ofArray(expiredKeys), (long) first * keyBytes, deleteKeys, 0,
+                    (long) count * keyBytes);
+            map.deleteAll(deleteKeys, count);
         }
+    }
+
+    /** Every ended flow is deleted after the read, however many end at once. */
+    private void rememberExpired(MemorySegment keys, long keyOffset, int keyBytes) {
+        if ((expiredCount + 1) * keyBytes > expiredKeys.length) {
+            expiredKeys = Arrays.copyOf(expiredKeys, expiredKeys.length * 2);
+        }
+        MemorySegment.copy(keys, ValueLayout.JAVA_BYTE, keyOffset, expiredKeys, expiredCount * keyBytes, keyBytes);
+        expiredCount++;
     }
 
     @Override
