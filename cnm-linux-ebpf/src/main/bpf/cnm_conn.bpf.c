@@ -304,6 +304,25 @@ static __always_inline struct conn_record *record_scratch_get(void)
 	return bpf_map_lookup_elem(&record_scratch, &zero);
 }
 
+/* What changes while a connection lives: counters, RTT and the port connect() picks late. */
+static __always_inline void tcp_counters(const struct sock *sk, const struct tcp_sock *tp,
+					 const struct sock_state *st, struct conn_stats *s)
+{
+	/* connect() enters SYN_SENT before it picks the port, and TCP_CLOSE releases it. */
+	if (!s->lport)
+		s->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
+	/* Before ESTABLISHED nothing was moved, and the baselines are not taken yet. */
+	if (st->established || st->direction == CNM_DIR_UNKNOWN) {
+		s->bytes_sent = tcp_app_sent(tp, st);
+		s->bytes_recv = tcp_app_received(sk, tp, st);
+	}
+	s->packets_sent = (__u32)(tp->segs_out - st->segs_out_base);
+	s->packets_recv = (__u32)(tp->segs_in - st->segs_in_base);
+	s->retransmits = tp->total_retrans - st->retrans_base;
+	s->srtt_us = tp->srtt_us >> 3;
+	s->rttvar_us = tp->mdev_us >> 2;
+}
+
 static __always_inline void tcp_fill(const struct sock *sk, const struct sock_state *st,
 				     struct conn_stats *s, __u64 now)
 {
@@ -350,19 +369,7 @@ static __always_inline void tcp_fill(const struct sock *sk, const struct sock_st
 		s->rttvar_us = st->snap.rttvar_us;
 		return;
 	}
-	/* connect() enters SYN_SENT before it picks the port, and TCP_CLOSE releases it. */
-	if (!s->lport)
-		s->lport = bpf_ntohs(tp->inet_conn.icsk_inet.inet_sport);
-	/* Before ESTABLISHED nothing was moved, and the baselines are not taken yet. */
-	if (st->established || st->direction == CNM_DIR_UNKNOWN) {
-		s->bytes_sent = tcp_app_sent(tp, st);
-		s->bytes_recv = tcp_app_received(sk, tp, st);
-	}
-	s->packets_sent = (__u32)(tp->segs_out - st->segs_out_base);
-	s->packets_recv = (__u32)(tp->segs_in - st->segs_in_base);
-	s->retransmits = tp->total_retrans - st->retrans_base;
-	s->srtt_us = tp->srtt_us >> 3;
-	s->rttvar_us = tp->mdev_us >> 2;
+	tcp_counters(sk, tp, st, s);
 }
 
 /* Fixes the counters and tuple at TCP_CLOSE, before a disconnect can reset them. */
@@ -408,6 +415,33 @@ static __always_inline void tcp_push(const struct sock *sk, const struct sock_st
 	e = bpf_map_lookup_elem(&tcp_live, &cookie);
 	if (e)
 		tcp_fill(sk, st, e, now);
+}
+
+/*
+ * The hot path of sends and receives: only what changes goes to the live entry; the owner of an
+ * accepted connection the first time a process uses it. Closed sockets take the full path.
+ */
+static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
+{
+	struct tcp_sock *tp;
+	struct conn_stats *e;
+	__u64 cookie;
+
+	if (!st->pid || st->closed_snap) {
+		if (!st->pid)
+			set_owner(st);
+		tcp_push(sk, st, bpf_ktime_get_ns());
+		return;
+	}
+	if (st->live_missing)
+		return;
+	tp = bpf_skc_to_tcp_sock(sk);
+	cookie = bpf_get_socket_cookie(sk);
+	e = bpf_map_lookup_elem(&tcp_live, &cookie);
+	if (!tp || !e)
+		return;
+	tcp_counters(sk, tp, st, e);
+	e->last_update_ns = bpf_ktime_get_ns();
 }
 
 /* Submits the final record once, whichever hook gets here first, and ends the live entry. */
@@ -546,11 +580,8 @@ static __always_inline void tcp_io(struct sock *sk, int ret, int flags, bool rec
 	__u32 moved;
 
 	if (st && st->seq) {
-		if (st->emitted)
-			return;
-		if (!st->pid)
-			set_owner(st);
-		tcp_push(sk, st, bpf_ktime_get_ns());
+		if (!st->emitted)
+			tcp_refresh(sk, st);
 		return;
 	}
 	if (ret <= 0 || !family_collected(sock_is_v4(sk)))
