@@ -16,8 +16,11 @@ public record ExportTopics(String connections, String dns, String telemetry) {
         Objects.requireNonNull(telemetry, "telemetry");
     }
 
-    /** {@code PREFIX.conn}, {@code PREFIX.dns} and {@code PREFIX.telemetry}. */
-    public static ExportTopics withPrefix(String prefix) {
-        return new ExportTopics(prefix + ".conn", prefix + ".dns", prefix + ".telemetry");
+    /**
+     * Connections to {@code topic} itself (the one the fleet map reads), DNS statistics to
+     * {@code topic.dns} and telemetry to {@code topic.telemetry}.
+     */
+    public static ExportTopics named(String topic) {
+        return new ExportTopics(topic, topic + ".dns", topic + ".telemetry");
     }
 }

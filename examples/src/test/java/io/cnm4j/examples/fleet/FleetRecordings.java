@@ -7,6 +7,7 @@ import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.NetworkMonitor;
 import io.cnm4j.core.replay.ReplayBackend;
 import java.io.StringWriter;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,30 +21,43 @@ import java.util.Map;
  *   <li>db-1 (postgres, eu-1b) accepts api-1's call and one from an unmonitored 10.0.9.9.</li>
  * </ul>
  */
-final class FleetRecordings {
+public final class FleetRecordings {
     /** A host's name, tags and replay lines. */
-    record Host(String name, Map<String, String> tags, List<String> replay) {
+    public record Host(String name, Map<String, String> tags, List<String> replay) {
         /** The monitor of this host over its replay. */
         NetworkMonitor monitor() {
             return NetworkMonitor.builder().backend(ReplayBackend.fromLines(replay)).taggers(key -> tags).build();
         }
 
-        /** The {@code conn} JSON lines of each interval, as the exporter publishes them. */
-        List<List<String>> connectionLines() {
-            List<List<String>> intervals = new ArrayList<>();
+        /**
+         * The snapshots of the two intervals, stamped {@code base + 10 s} and {@code base + 70 s}: in
+         * two one-minute windows when {@code base} starts one, whenever the test runs.
+         */
+        public List<FlowSnapshot> snapshots(Instant base) {
+            List<FlowSnapshot> snapshots = new ArrayList<>();
             try (NetworkMonitor monitor = monitor()) {
                 FlowClient client = monitor.registerClient("recording");
                 monitor.start();
                 for (int i = 0; i < 2; i++) {
-                    FlowSnapshot snapshot = client.poll();
-                    StringWriter text = new StringWriter();
-                    try (FlowJsonWriter json = FlowJsonWriter.to(text)) {
-                        for (ConnectionStats c : snapshot.connections()) {
-                            json.writeConnection(c, snapshot.timestamp());
-                        }
-                    }
-                    intervals.add(text.toString().lines().toList());
+                    FlowSnapshot s = client.poll();
+                    snapshots.add(new FlowSnapshot(base.plusSeconds(10 + 60L * i), s.backend(), s.connections(),
+                            s.dnsStats(), s.telemetry()));
                 }
+            }
+            return snapshots;
+        }
+
+        /** The {@code conn} JSON lines of each interval, as the exporter publishes them. */
+        List<List<String>> connectionLines() {
+            List<List<String>> intervals = new ArrayList<>();
+            for (FlowSnapshot snapshot : snapshots(Instant.EPOCH)) {
+                StringWriter text = new StringWriter();
+                try (FlowJsonWriter json = FlowJsonWriter.to(text)) {
+                    for (ConnectionStats c : snapshot.connections()) {
+                        json.writeConnection(c, snapshot.timestamp());
+                    }
+                }
+                intervals.add(text.toString().lines().toList());
             }
             return intervals;
         }
@@ -69,7 +83,7 @@ final class FleetRecordings {
             conn("closed", 2, "10.0.3.30", 5432, "10.0.9.9", 33000, "incoming", 10, 20, 0, ""),
             TICK,
             TICK));
-    static final List<Host> FLEET = List.of(WEB, API, DB);
+    public static final List<Host> FLEET = List.of(WEB, API, DB);
 
     private FleetRecordings() {
     }

@@ -45,7 +45,7 @@ class KafkaFlowExporterTest {
     @BeforeAll
     static void startBroker() throws Exception {
         broker = KraftBroker.start();
-        broker.createTopics("a.conn", "a.dns", "a.telemetry", "b.conn", "b.dns", "b.telemetry");
+        broker.createTopics("a", "a.dns", "a.telemetry", "b", "b.dns", "b.telemetry");
     }
 
     @AfterAll
@@ -54,7 +54,7 @@ class KafkaFlowExporterTest {
     }
 
     private static KafkaFlowExporter exporter(String prefix, Map<String, Object> overrides) {
-        return KafkaFlowExporter.create(broker.bootstrapServers(), ExportTopics.withPrefix(prefix), "web-1",
+        return KafkaFlowExporter.create(broker.bootstrapServers(), ExportTopics.named(prefix), "web-1",
                 overrides, Duration.ofSeconds(20));
     }
 
@@ -79,7 +79,7 @@ class KafkaFlowExporterTest {
         try (FlowJsonWriter json = FlowJsonWriter.to(expected)) {
             snapshots.forEach(json::writeSnapshot);
         }
-        List<ConsumerRecord<String, String>> conns = broker.read("a.conn", 3, 20_000);
+        List<ConsumerRecord<String, String>> conns = broker.read("a", 3, 20_000);
         List<ConsumerRecord<String, String>> dns = broker.read("a.dns", 1, 20_000);
         List<ConsumerRecord<String, String>> telemetry = broker.read("a.telemetry", 2, 20_000);
         long ts1 = snapshots.get(0).timestamp().toEpochMilli();
@@ -111,7 +111,7 @@ class KafkaFlowExporterTest {
         assertThat(lines).containsExactly(conns.get(0).value(), dns.get(0).value(), telemetry.get(0).value(),
                 conns.get(1).value(), conns.get(2).value(), telemetry.get(1).value());
         // nothing more than that was published
-        assertThat(broker.read("a.conn", 4, 1_000)).hasSize(3);
+        assertThat(broker.read("a", 4, 1_000)).hasSize(3);
     }
 
     @Test
@@ -128,7 +128,7 @@ class KafkaFlowExporterTest {
             monitor.addListener(timed);
             monitor.addListener(s -> droppedSeen.add(s.telemetry().get(KafkaFlowExporter.DROPPED)));
             monitor.start();
-            assertThat(broker.read("b.conn", 3, 20_000)).hasSize(3);
+            assertThat(broker.read("b", 3, 20_000)).hasSize(3);
 
             // when: the broker goes away while the monitor keeps delivering
             int before = droppedSeen.size();

@@ -34,7 +34,7 @@ import org.apache.kafka.server.common.MetadataVersion;
  * listening on loopback ports only, with small segments and one partition per topic. Tests
  * share one per class: starting it costs a few seconds of the machine's two cores.
  */
-final class KraftBroker implements AutoCloseable {
+public final class KraftBroker implements AutoCloseable {
     private final Path directory;
     private final int port;
     private final KafkaRaftServer server;
@@ -46,7 +46,7 @@ final class KraftBroker implements AutoCloseable {
         this.server = server;
     }
 
-    static KraftBroker start() throws Exception {
+    public static KraftBroker start() throws Exception {
         Path directory = Files.createTempDirectory("cnm4j-kraft");
         int port = freePort();
         int controllerPort = freePort();
@@ -83,18 +83,18 @@ final class KraftBroker implements AutoCloseable {
         return new KraftBroker(directory, port, server);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
-    void createTopics(String... names) throws Exception {
+    public void createTopics(String... names) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
             admin.createTopics(Stream.of(names).map(name -> new NewTopic(name, 1, (short) 1)).toList()).all().get();
         }
     }
 
     /** Reads a topic from its beginning until {@code count} records arrived or {@code timeoutMillis} passed. */
-    List<ConsumerRecord<String, String>> read(String topic, int count, long timeoutMillis) {
+    public List<ConsumerRecord<String, String>> read(String topic, int count, long timeoutMillis) {
         Map<String, Object> config = Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -112,7 +112,7 @@ final class KraftBroker implements AutoCloseable {
     }
 
     /** Stops the broker (the test may do it mid-run); the directory goes on {@link #close()}. */
-    void stop() {
+    public void stop() {
         if (!stopped) {
             stopped = true;
             server.shutdown();

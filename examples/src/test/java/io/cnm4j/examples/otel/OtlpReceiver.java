@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * An OTLP/HTTP metrics receiver for tests: a JDK HTTP server on loopback that decodes every
  * request body as the official {@code ExportMetricsServiceRequest} protobuf message.
  */
-final class OtlpReceiver implements AutoCloseable {
+public final class OtlpReceiver implements AutoCloseable {
     /**
      * One sum data point, flattened.
      *
@@ -34,13 +34,13 @@ final class OtlpReceiver implements AutoCloseable {
      * @param attributes the point's attributes, sorted, values as Java strings or longs
      * @param value the point's value
      */
-    record Point(String metric, String unit, String temporality, boolean monotonic, Map<String, Object> attributes, long value) {
+    public record Point(String metric, String unit, String temporality, boolean monotonic, Map<String, Object> attributes, long value) {
     }
 
     private final HttpServer server;
     private final BlockingQueue<ExportMetricsServiceRequest> requests = new LinkedBlockingQueue<>();
 
-    OtlpReceiver() throws IOException {
+    public OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/metrics", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
@@ -55,12 +55,12 @@ final class OtlpReceiver implements AutoCloseable {
         server.start();
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1/metrics";
     }
 
     /** The next request, waiting up to 20 s. */
-    ExportMetricsServiceRequest next() throws InterruptedException {
+    public ExportMetricsServiceRequest next() throws InterruptedException {
         ExportMetricsServiceRequest request = requests.poll(20, TimeUnit.SECONDS);
         if (request == null) {
             throw new AssertionError("no OTLP request within 20 s");
@@ -69,12 +69,12 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The requests received and not yet taken. */
-    int pending() {
+    public int pending() {
         return requests.size();
     }
 
     /** Every sum data point of a request. */
-    static List<Point> points(ExportMetricsServiceRequest request) {
+    public static List<Point> points(ExportMetricsServiceRequest request) {
         List<Point> points = new ArrayList<>();
         request.getResourceMetricsList().forEach(resource -> resource.getScopeMetricsList().forEach(scope -> {
             for (Metric metric : scope.getMetricsList()) {
@@ -89,7 +89,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The resource attributes of a request's first resource. */
-    static Map<String, Object> resource(ExportMetricsServiceRequest request) {
+    public static Map<String, Object> resource(ExportMetricsServiceRequest request) {
         return attributes(request.getResourceMetrics(0).getResource().getAttributesList());
     }
 
