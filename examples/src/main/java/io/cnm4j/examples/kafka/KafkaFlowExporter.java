@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -122,17 +123,12 @@ public final class KafkaFlowExporter implements FlowListener, AutoCloseable {
         return Map.of(DROPPED, dropped.get(), SENT, sent.get());
     }
 
-    /** Records dropped so far. */
-    public long dropped() {
-        return dropped.get();
-    }
-
     private void awaitMetadata(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         for (String topic : List.of(topics.connections(), topics.dns(), topics.telemetry())) {
             // With max.block.ms=0 each call only asks the sender thread for metadata and returns.
             while (!hasMetadata(topic) && System.nanoTime() - deadline < 0) {
-                sleep(20);
+                LockSupport.parkNanos(20_000_000L);
             }
         }
     }
@@ -142,14 +138,6 @@ public final class KafkaFlowExporter implements FlowListener, AutoCloseable {
             return !producer.partitionsFor(topic).isEmpty();
         } catch (TimeoutException e) {
             return false;
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
