@@ -116,6 +116,29 @@ class KafkaFlowExporterTest {
 
     @Test
     @Order(2)
+    void withoutAnyBrokerEveryRecordIsDroppedAtOnce() {
+        // given: nothing listens on loopback port 1, so the producer never gets metadata
+        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS)).build();
+                KafkaFlowExporter exporter = KafkaFlowExporter.create("127.0.0.1:1", ExportTopics.named("c"), "web-1",
+                        Map.of(), Duration.ZERO)) {
+            FlowClient client = monitor.registerClient("export");
+            monitor.start();
+            FlowSnapshot first = client.poll();
+
+            // when
+            long start = System.nanoTime();
+            exporter.onSnapshot(first);
+            long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+            // then: one connection, one DNS entry and the telemetry dropped without waiting
+            assertThat(exporter.telemetry()).containsOnly(Map.entry(KafkaFlowExporter.DROPPED, 3L),
+                    Map.entry(KafkaFlowExporter.SENT, 0L));
+            assertThat(elapsedMillis).isLessThan(100);
+        }
+    }
+
+    @Test
+    @Order(3)
     void aStoppedBrokerMakesCountedDropsAndNeverStallsTheMonitor() throws Exception {
         // given: an exporter with short delivery timeouts, registered as a listener every 100 ms
         KafkaFlowExporter exporter = exporter("b", Map.of("request.timeout.ms", 1000, "delivery.timeout.ms", 1500,

@@ -115,6 +115,29 @@ class OtlpFlowExporterTest {
                 cumulative("cnm.dns.timeouts", "{query}", RESOLVER, 1));
     }
 
+    @Test
+    void aRejectedExportIsCountedAsFailed() throws Exception {
+        // given: a collector that rejects every request
+        try (OtlpReceiver receiver = new OtlpReceiver(400);
+                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS)).build();
+                OtlpFlowExporter exporter = new OtlpFlowExporter(receiver.endpoint(), "web-1",
+                        OtlpFlowExporter.Temporality.DELTA)) {
+            FlowClient client = monitor.registerClient("otlp");
+            monitor.start();
+
+            // when
+            exporter.onSnapshot(client.poll());
+            receiver.next();
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (exporter.telemetry().get(OtlpFlowExporter.EXPORTS_FAILED) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+
+            // then
+            assertThat(exporter.telemetry()).containsExactly(Map.entry(OtlpFlowExporter.EXPORTS_FAILED, 1L));
+        }
+    }
+
     private static Point delta(String metric, String unit, Map<String, Object> attributes, long value) {
         return new Point(metric, unit, "AGGREGATION_TEMPORALITY_DELTA", true, attributes, value);
     }

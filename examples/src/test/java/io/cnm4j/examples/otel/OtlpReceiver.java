@@ -41,6 +41,11 @@ public final class OtlpReceiver implements AutoCloseable {
     private final BlockingQueue<ExportMetricsServiceRequest> requests = new LinkedBlockingQueue<>();
 
     public OtlpReceiver() throws IOException {
+        this(200);
+    }
+
+    /** A receiver that answers every request with {@code status} (400: a rejection not worth retrying). */
+    public OtlpReceiver(int status) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/v1/metrics", exchange -> {
             try (InputStream body = exchange.getRequestBody()) {
@@ -48,7 +53,7 @@ public final class OtlpReceiver implements AutoCloseable {
             }
             byte[] response = ExportMetricsServiceResponse.getDefaultInstance().toByteArray();
             exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-            exchange.sendResponseHeaders(200, response.length == 0 ? -1 : response.length);
+            exchange.sendResponseHeaders(status, response.length == 0 ? -1 : response.length);
             exchange.getResponseBody().write(response);
             exchange.close();
         });
