@@ -60,7 +60,7 @@ public final class Cnm {
             fleet options:
               --from kafka://HOST:PORT/TOPIC   the connection topic the hosts export to
               --window DURATION       window of the totals (default 1m)
-              --duration DURATION     consume this long, then print (default 30s)
+              --duration DURATION     consume this long once running, then print (default 30s)
 
             DURATION: 500ms, 10s, 2m, 1h or combined, such as 1m30s.
             Exit codes: 0 ok, 1 failure, 2 cannot run here, 64 bad arguments.

@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -31,7 +33,7 @@ import org.apache.kafka.streams.state.QueryableStoreTypes;
  * @param bootstrap the broker, HOST:PORT
  * @param topic the connection topic
  * @param window the map's window size
- * @param duration how long to consume before printing
+ * @param duration how long to consume before printing, from the moment the application runs
  */
 record FleetCommand(String bootstrap, String topic, Duration window, Duration duration) implements Subcommand {
     static FleetCommand parse(List<String> args) throws UsageException {
@@ -61,7 +63,15 @@ record FleetCommand(String bootstrap, String topic, Duration window, Duration du
         config.put("auto.offset.reset", "earliest");
         try (StopSignal stop = StopSignal.onShutdown();
                 KafkaStreams streams = new KafkaStreams(FleetServiceMap.topology(topic, window, window), config)) {
+            CountDownLatch running = new CountDownLatch(1);
+            streams.setStateListener((now, before) -> {
+                if (now == KafkaStreams.State.RUNNING) {
+                    running.countDown();
+                }
+            });
             streams.start();
+            // The duration counts from the first assignment: joining the group may take a while.
+            awaitRunning(running);
             stop.awaitUntil(System.nanoTime() + duration.toNanos());
             print(io, "services", query(streams, FleetServiceMap.SERVICES_STORE));
             print(io, "zones", query(streams, FleetServiceMap.ZONES_STORE));
@@ -70,6 +80,14 @@ record FleetCommand(String bootstrap, String topic, Duration window, Duration du
             delete(state);
         }
         return Cnm.EXIT_OK;
+    }
+
+    private static void awaitRunning(CountDownLatch running) {
+        try {
+            running.await(60, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static Map<MapEdge, Totals> query(KafkaStreams streams, String store) {

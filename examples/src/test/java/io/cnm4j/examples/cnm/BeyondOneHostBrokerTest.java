@@ -121,7 +121,7 @@ class BeyondOneHostBrokerTest {
     void fleetCommandPrintsTheMaps() {
         // when
         CommandRun run = CommandRun.of("fleet", "--from", "kafka://" + broker.bootstrapServers() + "/fleet",
-                "--duration", "10s");
+                "--duration", "5s");
 
         // then
         assertThat(run.exitCode()).as(run.err()).isZero();
