@@ -63,15 +63,21 @@ record FleetCommand(String bootstrap, String topic, Duration window, Duration du
         config.put("auto.offset.reset", "earliest");
         try (StopSignal stop = StopSignal.onShutdown();
                 KafkaStreams streams = new KafkaStreams(FleetServiceMap.topology(topic, window, window), config)) {
-            CountDownLatch running = new CountDownLatch(1);
+            stop.closeIfStuck(streams);
+            CountDownLatch settled = new CountDownLatch(1);
             streams.setStateListener((now, before) -> {
-                if (now == KafkaStreams.State.RUNNING) {
-                    running.countDown();
+                if (now == KafkaStreams.State.RUNNING || !now.isRunningOrRebalancing()) {
+                    settled.countDown();
                 }
             });
             streams.start();
             // The duration counts from the first assignment: joining the group may take a while.
-            awaitRunning(running);
+            if (!awaitRunning(streams, settled, stop)) {
+                io.err().println("cnm fleet: the Streams application did not start (state " + streams.state()
+                        + "): is the broker at " + bootstrap + " reachable, with the topic " + topic + "?");
+                streams.close(Duration.ofSeconds(10));
+                return Cnm.EXIT_UNAVAILABLE;
+            }
             stop.awaitUntil(System.nanoTime() + duration.toNanos());
             print(io, "services", query(streams, FleetServiceMap.SERVICES_STORE));
             print(io, "zones", query(streams, FleetServiceMap.ZONES_STORE));
@@ -82,12 +88,14 @@ record FleetCommand(String bootstrap, String topic, Duration window, Duration du
         return Cnm.EXIT_OK;
     }
 
-    private static void awaitRunning(CountDownLatch running) {
-        try {
-            running.await(60, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+    /** Waits up to a minute (or Ctrl-C) for the application to run; false when it did not. */
+    private static boolean awaitRunning(KafkaStreams streams, CountDownLatch settled, StopSignal stop) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (settled.getCount() > 0 && System.nanoTime() - deadline < 0
+                && !stop.awaitUntil(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(100))) {
+            // waiting: the state listener counts down on RUNNING or on a failure
         }
+        return streams.state() == KafkaStreams.State.RUNNING;
     }
 
     private static Map<MapEdge, Totals> query(KafkaStreams streams, String store) {
