@@ -61,6 +61,8 @@ record FleetCommand(String bootstrap, String topic, Duration window, Duration du
         config.put(StreamsConfig.STATE_DIR_CONFIG, state.toString());
         config.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 200);
         config.put("auto.offset.reset", "earliest");
+        // The behaviour Kafka 5.0 makes the default; setting it keeps Streams from warning at each start.
+        config.put("processing.exception.handler.global.enabled", true);
         try (StopSignal stop = StopSignal.onShutdown();
                 KafkaStreams streams = new KafkaStreams(FleetServiceMap.topology(topic, window, window), config)) {
             stop.closeIfStuck(streams);
