@@ -1,13 +1,28 @@
 package io.cnm4j.core;
 
+import java.util.Map;
+
 /**
  * Receives one {@link FlowSnapshot} per interval (push). Each listener is called from its own
  * thread, one snapshot at a time, so a slow or failing listener neither delays nor stops the
  * others. While a listener is still busy, the intervals it misses are not lost: their deltas
  * are folded into its next snapshot (and counted as {@code listener_skipped_intervals}). A
  * listener that throws is counted in {@code listener_failures} and keeps receiving snapshots.
+ *
+ * <p>A listener that can itself lose data (an exporter whose destination is down) reports its own
+ * loss counters through {@link #telemetry()}; they travel in the {@link Telemetry} of every
+ * consumer's next snapshot like the monitor's own counters.
  */
 @FunctionalInterface
 public interface FlowListener {
     void onSnapshot(FlowSnapshot snapshot);
+
+    /**
+     * This listener's own counters, as monotonic totals by name (names ending in {@code _dropped}
+     * or {@code _failed} count as loss). Called on the collecting thread while a snapshot is
+     * built, so it must only read counters, never block. The default reports none.
+     */
+    default Map<String, Long> telemetry() {
+        return Map.of();
+    }
 }

@@ -176,6 +176,9 @@ public final class NetworkMonitor implements AutoCloseable {
         counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
         counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
         counters.putAll(backend.telemetry());
+        for (ListenerDispatcher dispatcher : listeners) {
+            counters.putAll(dispatcher.listener().telemetry());
+        }
         return Telemetry.of(counters);
     }
 

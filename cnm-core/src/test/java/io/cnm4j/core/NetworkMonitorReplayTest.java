@@ -124,6 +124,41 @@ class NetworkMonitorReplayTest {
     }
 
     @Test
+    void aListenersOwnCountersReachEveryConsumerInTheNextSnapshot() {
+        // given: a listener that counts 3 records it could not export, then 4 more
+        java.util.concurrent.atomic.AtomicLong exportDropped = new java.util.concurrent.atomic.AtomicLong();
+        FlowListener exporter = new FlowListener() {
+            @Override
+            public void onSnapshot(FlowSnapshot snapshot) {
+            }
+
+            @Override
+            public java.util.Map<String, Long> telemetry() {
+                return java.util.Map.of("export_dropped", exportDropped.get());
+            }
+        };
+        try (NetworkMonitor monitor = monitor(List.of(TICK, TICK, TICK), MonitorConfig.defaults())) {
+            monitor.addListener(exporter);
+            FlowClient client = monitor.registerClient("observer");
+            monitor.start();
+
+            // when
+            exportDropped.set(3);
+            Telemetry first = client.poll().telemetry();
+            exportDropped.set(7);
+            Telemetry second = client.poll().telemetry();
+            Telemetry third = client.poll().telemetry();
+
+            // then: each snapshot carries the increase since the previous one, and it counts as loss
+            assertThat(first.get("export_dropped")).isEqualTo(3);
+            assertThat(first.totalLoss()).isEqualTo(3);
+            assertThat(second.get("export_dropped")).isEqualTo(4);
+            assertThat(third.get("export_dropped")).isZero();
+            assertThat(monitor.telemetry().get("export_dropped")).isEqualTo(7);
+        }
+    }
+
+    @Test
     void throwingAndSlowListenersDoNotStopOthers() throws InterruptedException {
         List<String> lines = List.of(closed(1, 11), TICK, closed(2, 22), TICK, closed(3, 33), TICK);
         CountDownLatch healthyGotAll = new CountDownLatch(66);

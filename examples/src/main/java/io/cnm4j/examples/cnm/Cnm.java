@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The {@code cnm} command-line tool: {@code caps}, {@code watch}, {@code top} and {@code map}.
+ * The {@code cnm} command-line tool: {@code caps}, {@code watch}, {@code top}, {@code map} and {@code fleet}.
  * Run it with {@code java -jar cnm.jar <command> [options]}; {@code cnm --help} lists the options.
  *
  * <p>Exit codes: 0 success, 1 an I/O or unexpected failure, 2 the command cannot run here (no
@@ -31,6 +31,7 @@ public final class Cnm {
               watch   each interval's connections, as text or JSON lines (--json)
               top     live view of the busiest connections and DNS domains (q quits)
               map     who talked to whom, as a Mermaid or Graphviz graph, or an SVG or PNG image
+              fleet   the fleet's service and zone maps, from the hosts' exported connections
 
             capture options (watch, top, map; caps takes --backend and --replay):
               --interval DURATION     time between collections (watch, map 10s; top 2s)
@@ -45,6 +46,9 @@ public final class Cnm {
               --output FILE           write to FILE instead of standard output
               --duration DURATION     stop after this long (default: on Ctrl-C, or at the
                                       end of the --replay file)
+              --export TARGET         also send every interval to kafka://HOST:PORT/TOPIC
+                                      (conn to TOPIC, TOPIC.dns, TOPIC.telemetry) or to
+                                      otlp://HOST:PORT[?temporality=delta]; repeatable
 
             map options:
               --duration DURATION     watch this long, then print (default 30s, or to the
@@ -52,6 +56,11 @@ public final class Cnm {
               --format FORMAT         mermaid (default) or dot: graph text; svg or png: an
                                       image drawn by Graphviz's dot (apt-get install graphviz)
               --output FILE           write to FILE instead of standard output (png needs it)
+
+            fleet options:
+              --from kafka://HOST:PORT/TOPIC   the connection topic the hosts export to
+              --window DURATION       window of the totals (default 1m)
+              --duration DURATION     consume this long once running, then print (default 30s)
 
             DURATION: 500ms, 10s, 2m, 1h or combined, such as 1m30s.
             Exit codes: 0 ok, 1 failure, 2 cannot run here, 64 bad arguments.
@@ -117,6 +126,7 @@ public final class Cnm {
             case "watch" -> WatchCommand.parse(options);
             case "top" -> TopCommand.parse(options);
             case "map" -> MapCommand.parse(options);
+            case "fleet" -> FleetCommand.parse(options);
             default -> throw new UsageException(UsageException.Problem.UNKNOWN_COMMAND, args.get(0),
                     "unknown command '" + args.get(0) + "'");
         };

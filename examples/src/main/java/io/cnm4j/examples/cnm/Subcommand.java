@@ -1,7 +1,7 @@
 package io.cnm4j.examples.cnm;
 
 /** One parsed {@code cnm} command, ready to run. */
-sealed interface Subcommand permits CapsCommand, WatchCommand, TopCommand, MapCommand, HelpCommand {
+sealed interface Subcommand permits CapsCommand, WatchCommand, TopCommand, MapCommand, FleetCommand, HelpCommand {
     /**
      * Runs the command to its end.
      *
