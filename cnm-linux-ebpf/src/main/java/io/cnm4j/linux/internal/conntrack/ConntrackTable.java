@@ -31,6 +31,7 @@ final class ConntrackTable {
     private static final class Entry {
         final TupleKey original;
         final TupleKey reply;
+        boolean destroyed;
         long destroyedAtNanos;
 
         Entry(TupleKey original, TupleKey reply) {
@@ -52,7 +53,7 @@ final class ConntrackTable {
         Entry existing = byOriginal.get(original);
         if (existing != null) {
             if (existing.reply.equals(reply)) {
-                existing.destroyedAtNanos = 0;
+                existing.destroyed = false;
                 return;
             }
             remove(existing);
@@ -73,8 +74,9 @@ final class ConntrackTable {
     /** Conntrack destroyed the entry: it is forgotten after the grace period. */
     synchronized void destroyed(TupleKey original, long nowNanos) {
         Entry entry = byOriginal.get(original);
-        if (entry != null && entry.destroyedAtNanos == 0) {
-            entry.destroyedAtNanos = nowNanos | 1; // never 0, which means alive
+        if (entry != null && !entry.destroyed) {
+            entry.destroyed = true;
+            entry.destroyedAtNanos = nowNanos;
             destroyed.addLast(entry);
         }
     }
@@ -82,12 +84,12 @@ final class ConntrackTable {
     /** Forgets the entries destroyed longer than the grace period ago. */
     synchronized void expire(long nowNanos) {
         for (Entry head = destroyed.peekFirst(); head != null; head = destroyed.peekFirst()) {
-            if (head.destroyedAtNanos != 0 && nowNanos - head.destroyedAtNanos < destroyedGraceNanos) {
+            if (head.destroyed && nowNanos - head.destroyedAtNanos < destroyedGraceNanos) {
                 return;
             }
             destroyed.pollFirst();
-            // Re-created since (destroyedAtNanos reset) or already evicted: nothing to forget.
-            if (head.destroyedAtNanos != 0 && byOriginal.get(head.original) == head) {
+            // Created again since, or already evicted: nothing to forget.
+            if (head.destroyed && byOriginal.get(head.original) == head) {
                 remove(head);
                 expired++;
             }
