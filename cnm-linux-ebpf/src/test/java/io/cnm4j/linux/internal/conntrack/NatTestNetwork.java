@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Assumptions;
  * test run: everything it creates is removed by {@link #close()}, nothing else is touched.
  * Names carry the JVM's pid so that concurrent runs on one host stay apart.
  */
-final class NatTestNetwork implements AutoCloseable {
-    static final String RUN = Long.toString(ProcessHandle.current().pid());
+public final class NatTestNetwork implements AutoCloseable {
+    public static final String RUN = Long.toString(ProcessHandle.current().pid());
     /** 10.77.x / 10.78.x with x from the pid: subnets of this run only. */
     static final int SUBNET = (int) (ProcessHandle.current().pid() % 250) + 1;
     private static final long COMMAND_TIMEOUT_SECONDS = 20;
@@ -32,7 +32,7 @@ final class NatTestNetwork implements AutoCloseable {
      * Where the test cannot run (not root, no conntrack, no ip/nft), it is skipped with the
      * reason, except under CI ({@code CI=true}), where it fails.
      */
-    static NatTestNetwork require() {
+    public static NatTestNetwork require() {
         String problem = null;
         if (!"root".equals(System.getProperty("user.name"))) {
             problem = "needs root to create network namespaces and nft rules";
@@ -51,7 +51,7 @@ final class NatTestNetwork implements AutoCloseable {
     }
 
     /** Creates namespace {@code nat-<tag><pid>} with loopback up. */
-    String namespace(String tag) {
+    public String namespace(String tag) {
         String name = "nat-" + tag + RUN;
         run("ip", "netns", "del", name); // left behind by an aborted run: the outcome does not matter
         run("ip", "netns", "add", name).check();
@@ -143,7 +143,7 @@ final class NatTestNetwork implements AutoCloseable {
     }
 
     /** One line of a process's output (blocking, the process is bounded by its own timeouts). */
-    static String readLine(Process process) {
+    public static String readLine(Process process) {
         try {
             StringBuilder line = new StringBuilder();
             for (int c = process.getInputStream().read(); c >= 0 && c != '\n'; c = process.getInputStream().read()) {
@@ -156,7 +156,7 @@ final class NatTestNetwork implements AutoCloseable {
     }
 
     /** Starts a process (killed on close). */
-    Process start(String... command) {
+    public Process start(String... command) {
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             processes.add(process);
