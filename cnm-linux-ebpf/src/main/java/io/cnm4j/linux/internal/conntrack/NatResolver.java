@@ -104,7 +104,7 @@ public final class NatResolver implements AutoCloseable {
             String why = e.errno() == ErrnoNames.EPERM || e.errno() == ErrnoNames.EACCES
                     ? "reading conntrack needs CAP_NET_ADMIN (" + e.getMessage() + ")"
                     : "conntrack cannot be read through netlink (" + e.getMessage() + ")";
-            LOG.info("NAT resolution off: {}", why);
+            LOG.debug("NAT resolution off: {}", why); // the reason is in Capabilities
             return off(settings, ownInode, counters, why);
         }
         return new NatResolver(settings, FeatureStatus.on("netlink conntrack: dump, then new/destroy events; "
