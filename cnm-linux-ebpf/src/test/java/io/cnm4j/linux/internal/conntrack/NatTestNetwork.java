@@ -3,6 +3,7 @@ package io.cnm4j.linux.internal.conntrack;
 import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -183,7 +184,10 @@ public final class NatTestNetwork implements AutoCloseable {
                         in.write(stdin.getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                String out;
+                try (InputStream output = process.getInputStream()) {
+                    out = new String(output.readAllBytes(), StandardCharsets.UTF_8);
+                }
                 if (!process.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     throw new IllegalStateException(command + " did not finish");
