@@ -19,7 +19,6 @@ import java.lang.foreign.MemorySegment;
 final class ConntrackNamespace implements AutoCloseable {
     /** nfnetlink multicast groups NFNLGRP_CONNTRACK_NEW (1) and _DESTROY (3), as a bind bitmask. */
     private static final int EVENT_GROUPS = 1 | 1 << 2;
-    private static final int EVENT_RECEIVE_BUFFER_BYTES = 8 * 1024 * 1024;
     private static final int AF_INET = 2;
     private static final int AF_INET6 = 10;
     private static final long DUMP_TIMEOUT_NANOS = 30_000_000_000L;
@@ -54,9 +53,11 @@ final class ConntrackNamespace implements AutoCloseable {
     }
 
     /** Opens both sockets in the calling thread's current network namespace. */
-    static ConntrackNamespace open(long inode, ConntrackTable table, ConntrackCounters counters, EventSampler sampler)
+    static ConntrackNamespace open(long inode, NatSettings settings, ConntrackCounters counters)
             throws NativeCallException {
-        NetlinkSocket events = NetlinkSocket.open(Netlink.NETLINK_NETFILTER, EVENT_GROUPS, EVENT_RECEIVE_BUFFER_BYTES);
+        ConntrackTable table = new ConntrackTable(settings.cacheEntries(), ConntrackWorker.DESTROYED_GRACE_NANOS);
+        EventSampler sampler = new EventSampler(settings.eventsPerSecond(), System.nanoTime());
+        NetlinkSocket events = NetlinkSocket.open(Netlink.NETLINK_NETFILTER, EVENT_GROUPS, settings.eventBufferBytes());
         try {
             NetlinkSocket dumps = NetlinkSocket.open(Netlink.NETLINK_NETFILTER, 0, 0);
             return new ConntrackNamespace(inode, table, events, dumps, counters, sampler);

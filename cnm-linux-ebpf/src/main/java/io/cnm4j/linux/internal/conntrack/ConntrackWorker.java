@@ -161,8 +161,7 @@ final class ConntrackWorker {
         try {
             Libc.setns(callState, fd, Libc.CLONE_NEWNET);
             try {
-                opened = ConntrackNamespace.open(request.inode(), NatResolver.newTable(resolver.settings()),
-                        resolver.counters, NatResolver.newSampler(resolver.settings()));
+                opened = ConntrackNamespace.open(request.inode(), resolver.settings(), resolver.counters);
             } finally {
                 returnHome(callState);
             }

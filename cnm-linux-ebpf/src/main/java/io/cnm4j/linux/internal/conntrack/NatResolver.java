@@ -95,7 +95,7 @@ public final class NatResolver implements AutoCloseable {
         }
         ConntrackNamespace own = null;
         try {
-            own = ConntrackNamespace.open(ownInode, newTable(settings), counters, newSampler(settings));
+            own = ConntrackNamespace.open(ownInode, settings, counters);
             own.dump(System.nanoTime());
         } catch (NativeCallException e) {
             if (own != null) {
@@ -115,14 +115,6 @@ public final class NatResolver implements AutoCloseable {
 
     private static NatResolver off(NatSettings settings, long ownInode, ConntrackCounters counters, String why) {
         return new NatResolver(settings, FeatureStatus.off(why), ownInode, null, counters);
-    }
-
-    static ConntrackTable newTable(NatSettings settings) {
-        return new ConntrackTable(settings.cacheEntries(), ConntrackWorker.DESTROYED_GRACE_NANOS);
-    }
-
-    static EventSampler newSampler(NatSettings settings) {
-        return new EventSampler(settings.eventsPerSecond(), System.nanoTime());
     }
 
     NatSettings settings() {

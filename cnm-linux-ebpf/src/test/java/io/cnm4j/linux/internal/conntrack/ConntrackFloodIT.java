@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -50,7 +51,7 @@ class ConntrackFloodIT {
                     ip daddr 127.0.0.1 udp dport 10000-%d dnat to 127.0.0.2
                 }""".formatted(10_000 + PORTS - 1));
         inode = NetworkNamespaces.inodeOf(Path.of("/run/netns", namespace));
-        resolver = NatResolver.open(true, new NatSettings(BOUND, 500, 4));
+        resolver = NatResolver.open(true, new NatSettings(BOUND, 500, 4, NatSettings.DEFAULTS.eventBufferBytes()));
         resolver.start();
     }
 
@@ -104,31 +105,72 @@ class ConntrackFloodIT {
         assertThat(after.get(NatResolver.EVICTED)).isGreaterThanOrEqualTo(table.evicted());
     }
 
+    @Test
+    @Order(3)
+    void aReceiveBufferOverrunIsCountedAndFollowedByADump() {
+        // given: a namespace of its own, watched with a 64 KiB event buffer that a flood overruns
+        String small = network.namespace("g");
+        network.nftTable(small, "ip", "cnm_nat_test_" + NatTestNetwork.RUN + "g", """
+                chain out {
+                    type nat hook output priority -100; policy accept;
+                    ip daddr 127.0.0.1 udp dport 10000-%d dnat to 127.0.0.2
+                }""".formatted(10_000 + PORTS - 1));
+        long smallInode = NetworkNamespaces.inodeOf(Path.of("/run/netns", small));
+        try (NatResolver overrun = NatResolver.open(true, new NatSettings(BOUND, 500, 4, 64 * 1024))) {
+            overrun.start();
+            assertThat(overrun.watch(smallInode, Path.of("/run/netns", small))).isTrue();
+            awaitTable(overrun, smallInode, t -> true);
+
+            // when
+            flood(small);
+            Map<String, Long> after = settled(overrun);
+
+            // then
+            ConntrackTable table = awaitTable(overrun, smallInode, t -> true);
+            assertThat(after.get(NatResolver.OVERRUNS)).as(after.toString()).isPositive();
+            assertThat(after.get(NatResolver.REDUMPS)).isBetween(1L, after.get(NatResolver.OVERRUNS));
+            assertThat(table.size()).isLessThanOrEqualTo(BOUND);
+            assertThat(table.inserted() - table.evicted() - table.expired()).isEqualTo(table.size());
+        }
+    }
+
     private static void flood() {
-        Process sender = network.start("ip", "netns", "exec", namespace, "python3", "-c", FLOOD_SCRIPT, "2",
+        flood(namespace);
+    }
+
+    private static void flood(String target) {
+        Process sender = network.start("ip", "netns", "exec", target, "python3", "-c", FLOOD_SCRIPT, "2",
                 Integer.toString(PORTS));
         assertThat(NatTestNetwork.readLine(sender)).isEqualTo("sent");
     }
 
-    private static ConntrackTable awaitTable(java.util.function.Predicate<ConntrackTable> done) {
+    private static ConntrackTable awaitTable(Predicate<ConntrackTable> done) {
+        return awaitTable(resolver, inode, done);
+    }
+
+    private static ConntrackTable awaitTable(NatResolver watching, long watchedInode, Predicate<ConntrackTable> done) {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT_NANOS;
         while (System.nanoTime() - deadline < 0) {
-            ConntrackNamespace watched = resolver.namespaces.get(inode);
+            ConntrackNamespace watched = watching.namespaces.get(watchedInode);
             if (watched != null && done.test(watched.table)) {
                 return watched.table;
             }
             sleep(100);
         }
-        throw new AssertionError("namespace table not ready within 30 s: " + resolver.telemetry());
+        throw new AssertionError("namespace table not ready within 30 s: " + watching.telemetry());
     }
 
     /** The telemetry once it stopped changing for a second. */
     private static Map<String, Long> settled() {
+        return settled(resolver);
+    }
+
+    private static Map<String, Long> settled(NatResolver watching) {
         long deadline = System.nanoTime() + SETTLE_TIMEOUT_NANOS;
-        Map<String, Long> previous = resolver.telemetry();
+        Map<String, Long> previous = watching.telemetry();
         while (System.nanoTime() - deadline < 0) {
             sleep(1_000);
-            Map<String, Long> current = resolver.telemetry();
+            Map<String, Long> current = watching.telemetry();
             if (current.equals(previous)) {
                 return current;
             }
