@@ -24,6 +24,9 @@ final class ConntrackNamespace implements AutoCloseable {
     private static final long DUMP_TIMEOUT_NANOS = 30_000_000_000L;
     /** Datagrams read per namespace in one duty cycle, so one busy namespace cannot starve the others. */
     private static final int DATAGRAMS_PER_DRAIN = 256;
+    /** {@link #readDatagram} results besides a negative errno. */
+    private static final int MORE = 0;
+    private static final int DONE = 1;
 
     final long inode;
     final ConntrackTable table;
@@ -128,9 +131,6 @@ final class ConntrackNamespace implements AutoCloseable {
         }
         throw new NativeCallException("ctnetlink dump (no end within 30 s)", ErrnoNames.EAGAIN);
     }
-
-    private static final int MORE = 0;
-    private static final int DONE = 1;
 
     /** Returns {@link #MORE}, {@link #DONE} or a negative errno the kernel answered with. */
     private int readDatagram(MemorySegment buffer, int length, boolean event, long nowNanos) {
