@@ -7,6 +7,7 @@ import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 
 /**
  * Conntrack of one network namespace: an event socket subscribed to new and destroyed entries,
@@ -29,6 +30,8 @@ final class ConntrackNamespace implements AutoCloseable {
     private static final int DONE = 1;
 
     final long inode;
+    /** How the namespace was reached; when it no longer names {@link #inode}, the namespace is released. */
+    final Path nsFile;
     final ConntrackTable table;
     private final NetlinkSocket events;
     private final NetlinkSocket dumps;
@@ -40,13 +43,14 @@ final class ConntrackNamespace implements AutoCloseable {
     private int sequence;
     /** Set when events were lost: the next duty cycle dumps the table again. */
     boolean needsDump = true;
-    /** A later dump is a recovery (counted as a re-dump). */
-    boolean dumpedBefore;
+    /** Set after the first dump (read by lookups); a later dump is a recovery, counted as a re-dump. */
+    volatile boolean dumpedBefore;
     volatile long lastLookupNanos = System.nanoTime();
 
-    private ConntrackNamespace(long inode, ConntrackTable table, NetlinkSocket events, NetlinkSocket dumps,
+    private ConntrackNamespace(long inode, Path nsFile, ConntrackTable table, NetlinkSocket events, NetlinkSocket dumps,
             ConntrackCounters counters, EventSampler sampler) {
         this.inode = inode;
+        this.nsFile = nsFile;
         this.table = table;
         this.events = events;
         this.dumps = dumps;
@@ -56,14 +60,14 @@ final class ConntrackNamespace implements AutoCloseable {
     }
 
     /** Opens both sockets in the calling thread's current network namespace. */
-    static ConntrackNamespace open(long inode, NatSettings settings, ConntrackCounters counters)
+    static ConntrackNamespace open(long inode, Path nsFile, NatSettings settings, ConntrackCounters counters)
             throws NativeCallException {
         ConntrackTable table = new ConntrackTable(settings.cacheEntries(), ConntrackWorker.DESTROYED_GRACE_NANOS);
         EventSampler sampler = new EventSampler(settings.eventsPerSecond(), System.nanoTime());
         NetlinkSocket events = NetlinkSocket.open(Netlink.NETLINK_NETFILTER, EVENT_GROUPS, settings.eventBufferBytes());
         try {
             NetlinkSocket dumps = NetlinkSocket.open(Netlink.NETLINK_NETFILTER, 0, 0);
-            return new ConntrackNamespace(inode, table, events, dumps, counters, sampler);
+            return new ConntrackNamespace(inode, nsFile, table, events, dumps, counters, sampler);
         } catch (NativeCallException | RuntimeException e) {
             events.close();
             throw e;
@@ -103,9 +107,9 @@ final class ConntrackNamespace implements AutoCloseable {
     /** Reads every IPv4 and IPv6 entry into the table (not rate limited: a dump is paced by this reader). */
     void dump(long nowNanos) throws NativeCallException {
         needsDump = false;
-        dumpedBefore = true;
         dumpFamily(AF_INET, nowNanos);
         dumpFamily(AF_INET6, nowNanos);
+        dumpedBefore = true;
     }
 
     private void dumpFamily(int family, long nowNanos) throws NativeCallException {

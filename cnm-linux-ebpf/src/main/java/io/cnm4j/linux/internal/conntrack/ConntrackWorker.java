@@ -22,16 +22,22 @@ import org.slf4j.LoggerFactory;
 final class ConntrackWorker {
     private static final Logger LOG = LoggerFactory.getLogger(ConntrackWorker.class);
     static final long DESTROYED_GRACE_NANOS = 120_000_000_000L;
-    /** A namespace no flow was looked up in for this long is closed (its sockets pin it). */
-    private static final long NAMESPACE_IDLE_NANOS = 120_000_000_000L;
+    /**
+     * A namespace no flow was looked up in for this long is closed: its sockets pin it, so a
+     * namespace deleted meanwhile would live on (with its interfaces) while they are open.
+     */
+    private static final long NAMESPACE_IDLE_NANOS = 30_000_000_000L;
     private static final long HOUSEKEEPING_NANOS = 1_000_000_000L;
-    private static final int POLL_MILLIS = 100;
+    /** Short, so that {@link NatResolver#catchUp} returns soon after the events it waits for. */
+    private static final int POLL_MILLIS = 20;
     private static final int NAMESPACES_OPENED_PER_CYCLE = 4;
     private static final long FAILURE_BACKOFF_MILLIS = 100;
 
     private final NatResolver resolver;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Completed duty cycles; written by this thread only. */
+    private volatile long cycles;
     private int originalNamespaceFd = -1;
     private boolean namespacesBroken;
     private long lastHousekeepingNanos = System.nanoTime();
@@ -46,10 +52,18 @@ final class ConntrackWorker {
         thread.start();
     }
 
+    long cycles() {
+        return cycles;
+    }
+
+    boolean isAlive() {
+        return thread.isAlive();
+    }
+
     void stop() {
         running = false;
         try {
-            thread.join(POLL_MILLIS * 20L);
+            thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -126,12 +140,15 @@ final class ConntrackWorker {
             lastHousekeepingNanos = now;
             housekeeping(now);
         }
+        cycles++;
     }
 
     private void housekeeping(long now) {
         for (ConntrackNamespace namespace : new ArrayList<>(resolver.namespaces.values())) {
             namespace.table.expire(now);
-            if (namespace.inode != resolver.ownInode() && now - namespace.lastLookupNanos > NAMESPACE_IDLE_NANOS) {
+            if (namespace.inode != resolver.ownInode() && (now - namespace.lastLookupNanos > NAMESPACE_IDLE_NANOS
+                    || NetworkNamespaces.inodeOf(namespace.nsFile) != namespace.inode)) {
+                // idle, or the process (or bind mount) it was entered through left it: release it
                 resolver.namespaces.remove(namespace.inode);
                 resolver.retiredEvicted.addAndGet(namespace.table.evicted());
                 namespace.close();
@@ -161,7 +178,8 @@ final class ConntrackWorker {
         try {
             Libc.setns(callState, fd, Libc.CLONE_NEWNET);
             try {
-                opened = ConntrackNamespace.open(request.inode(), resolver.settings(), resolver.counters);
+                opened = ConntrackNamespace.open(request.inode(), request.nsFile(), resolver.settings(),
+                        resolver.counters);
             } finally {
                 returnHome(callState);
             }

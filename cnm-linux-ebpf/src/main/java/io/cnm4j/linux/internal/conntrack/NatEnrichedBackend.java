@@ -47,6 +47,8 @@ public final class NatEnrichedBackend implements FlowBackend {
     @Override
     public void readActive(ActiveConnectionConsumer consumer) {
         delegate.readActive(consumer);
+        // connections are enriched right after this read: let conntrack's events catch up first
+        resolver.catchUp();
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class NatResolver implements AutoCloseable {
     private static final int IPPROTO_TCP = 6;
     private static final int IPPROTO_UDP = 17;
     private static final int MAX_REFUSED_REMEMBERED = 4096;
+    private static final long FIRST_NAMESPACE_WAIT_NANOS = 250_000_000L;
+    private static final long CATCH_UP_NANOS = 100_000_000L;
 
     /** Telemetry names; those ending in {@code _dropped}/{@code _failed} count lost translations. */
     public static final String EVENTS = "conntrack_events";
@@ -95,7 +98,7 @@ public final class NatResolver implements AutoCloseable {
         }
         ConntrackNamespace own = null;
         try {
-            own = ConntrackNamespace.open(ownInode, settings, counters);
+            own = ConntrackNamespace.open(ownInode, Path.of("/proc/self/ns/net"), settings, counters);
             own.dump(System.nanoTime());
         } catch (NativeCallException e) {
             if (own != null) {
@@ -134,6 +137,26 @@ public final class NatResolver implements AutoCloseable {
         worker.start();
     }
 
+    /**
+     * Waits (at most 100 ms) until the conntrack thread has read the events queued before this
+     * call, so that connections about to be delivered find the translations of their own
+     * packets. Called by the collecting thread before each delivery.
+     */
+    public void catchUp() {
+        ConntrackWorker running;
+        synchronized (this) {
+            running = worker;
+        }
+        if (running == null || closed.get() || !running.isAlive()) {
+            return;
+        }
+        long target = running.cycles() + 2; // the cycle under way may have polled before this call
+        long deadline = System.nanoTime() + CATCH_UP_NANOS;
+        while (running.cycles() < target && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(1_000_000L);
+        }
+    }
+
     /** Whether NAT is resolved here, and why not. */
     public FeatureStatus status() {
         return status;
@@ -142,8 +165,9 @@ public final class NatResolver implements AutoCloseable {
     /**
      * The translation of a flow as the application sees it (local → remote), or null when
      * conntrack did not translate it (or NAT is off). A flow of another network namespace is
-     * looked up in that namespace, which is watched from then on if {@code pid} lives there,
-     * and in this process's namespace, where the host's NAT of container traffic happens.
+     * looked up in that namespace, which is watched from then on if {@code pid} lives there
+     * (the first lookup in a namespace waits up to 250 ms for it to be entered), and in this
+     * process's namespace, where the host's NAT of container traffic happens.
      *
      * @param netns the flow's namespace inode, 0 for this process's own
      * @param pid a process in that namespace, 0 when unknown
@@ -168,22 +192,45 @@ public final class NatResolver implements AutoCloseable {
                 if (translation != null) {
                     return translation;
                 }
-            } else {
-                request(netns, pid);
+            } else if (request(netns, pid)) {
+                NatTranslation translation = awaitNamespace(netns, flow);
+                if (translation != null) {
+                    return translation;
+                }
             }
         }
         return own.table.lookup(flow);
     }
 
-    private void request(long netns, int pid) {
+    /** Asks the conntrack thread to watch a namespace; true when the request was queued. */
+    private boolean request(long netns, int pid) {
         if (pid <= 0 || requested.contains(netns) || requested.size() >= MAX_REFUSED_REMEMBERED) {
-            return;
+            return false;
         }
         requested.add(netns);
         if (namespaces.size() - 1 + requests.size() >= settings.maxNamespaces()
                 || !requests.offer(new NamespaceRequest(netns, Path.of("/proc", Integer.toString(pid), "ns", "net")))) {
             counters.namespacesRefused.incrementAndGet();
+            return false;
         }
+        return true;
+    }
+
+    /**
+     * Waits, once per namespace and briefly, for the conntrack thread to enter it and dump it,
+     * so that the first delivery of a new namespace's flows is already translated (a closed
+     * flow has no later delivery).
+     */
+    private NatTranslation awaitNamespace(long netns, TupleKey flow) {
+        long deadline = System.nanoTime() + FIRST_NAMESPACE_WAIT_NANOS;
+        while (System.nanoTime() - deadline < 0) {
+            ConntrackNamespace namespace = namespaces.get(netns);
+            if (namespace != null && namespace.dumpedBefore) {
+                return namespace.table.lookup(flow);
+            }
+            LockSupport.parkNanos(1_000_000L);
+        }
+        return null;
     }
 
     /**

@@ -23,6 +23,7 @@ import io.cnm4j.core.Protocol;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.EbpfHostCheck;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.StringWriter;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -136,6 +137,33 @@ class ConntrackNatIT {
         }
     }
 
+    @Test
+    void dnatInsideAnotherNamespaceIsResolvedInThatNamespace() throws IOException {
+        // given: a client process in a namespace whose own nft rule DNATs its connection
+        String namespace = network.namespace("x");
+        NatTestNetwork.run("ip", "-n", namespace, "addr", "add", NatResolverIT.CLIENT + "/24", "dev", "lo").check();
+        network.echoServer(namespace, NatResolverIT.CLIENT, SERVER_TCP, SERVER_UDP);
+        network.nftTable(namespace, "ip", "cnm_nat_test_" + NatTestNetwork.RUN + "x", """
+                chain out {
+                    type nat hook output priority -100; policy accept;
+                    ip daddr %s tcp dport %d dnat to %s:%d
+                }""".formatted(NatResolverIT.CLIENT_VIRTUAL, VIRTUAL_TCP, NatResolverIT.CLIENT, SERVER_TCP));
+        Process process = network.start("ip", "netns", "exec", namespace, "python3", "-c", NatTestNetwork.TCP_CLIENT,
+                NatResolverIT.CLIENT_VIRTUAL, Integer.toString(VIRTUAL_TCP));
+        try (OutputStream keepOpen = process.getOutputStream()) {
+            int port = Integer.parseInt(NatTestNetwork.readLine(process).strip());
+
+            // when
+            ConnectionStats c = awaitConnection(s -> s.key().localPort() == port
+                    && s.key().remoteAddress().equals(ip(NatResolverIT.CLIENT_VIRTUAL)));
+
+            // then: translated in the first delivery already
+            assertThat(c.key().pid()).isEqualTo((int) process.pid());
+            assertThat(c.nat()).isEqualTo(new NatTranslation(ip(NatResolverIT.CLIENT), port, ip(NatResolverIT.CLIENT),
+                    SERVER_TCP));
+        }
+    }
+
     private static String json(ConnectionStats c) {
         StringWriter out = new StringWriter();
         try (FlowJsonWriter writer = FlowJsonWriter.to(out)) {
@@ -155,7 +183,7 @@ class ConntrackNatIT {
                     }
                 }
                 if (System.nanoTime() - deadline > 0) {
-                    return fail("no such connection within 5 s; saw " + seen);
+                    return fail("no such connection within 5 s; telemetry " + monitor.telemetry() + "; saw " + seen);
                 }
             }
             try {
