@@ -23,8 +23,6 @@ public final class Libc {
     public static final int SOL_SOCKET = 1;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVBUFFORCE = 33;
-    public static final int SOL_NETLINK = 270;
-    public static final int NETLINK_NO_ENOBUFS = 5;
     public static final int MSG_DONTWAIT = 0x40;
     public static final int MSG_TRUNC = 0x20;
     public static final int O_RDONLY = 0;

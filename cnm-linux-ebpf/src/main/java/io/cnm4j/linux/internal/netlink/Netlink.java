@@ -16,12 +16,9 @@ public final class Netlink {
 
     /** struct nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32. */
     public static final int HEADER_BYTES = 16;
-    public static final int NLMSG_NOOP = 1;
     public static final int NLMSG_ERROR = 2;
     public static final int NLMSG_DONE = 3;
-    public static final int NLMSG_OVERRUN = 4;
     public static final int NLM_F_REQUEST = 0x1;
-    public static final int NLM_F_MULTI = 0x2;
     public static final int NLM_F_DUMP = 0x300;
 
     /** struct nlattr: len u16, type u16; the top two type bits are flags (nested, byte order). */

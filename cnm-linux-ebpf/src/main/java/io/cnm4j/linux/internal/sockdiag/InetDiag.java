@@ -86,7 +86,6 @@ final class InetDiag {
     static final long MSG_SRC = MESSAGE.byteOffset(groupElement("id"), groupElement("idiag_src"));
     static final long MSG_DST = MESSAGE.byteOffset(groupElement("id"), groupElement("idiag_dst"));
     static final long MSG_COOKIE = MESSAGE.byteOffset(groupElement("id"), groupElement("idiag_cookie"));
-    static final long MSG_UID = MESSAGE.byteOffset(groupElement("idiag_uid"));
     static final long MSG_INODE = MESSAGE.byteOffset(groupElement("idiag_inode"));
 
     static final long TCPI_RTT = TCP_INFO.byteOffset(groupElement("tcpi_rtt"));

@@ -43,7 +43,6 @@ class InetDiagLayoutTest {
                 OFF(inet_diag_msg, id.idiag_src);
                 OFF(inet_diag_msg, id.idiag_dst);
                 OFF(inet_diag_msg, id.idiag_cookie);
-                OFF(inet_diag_msg, idiag_uid);
                 OFF(inet_diag_msg, idiag_inode);
                 OFF(tcp_info, tcpi_rtt);
                 OFF(tcp_info, tcpi_rttvar);
@@ -95,7 +94,6 @@ class InetDiagLayoutTest {
         assertThat(InetDiag.MSG_SRC).isEqualTo(C.get("inet_diag_msg.id.idiag_src"));
         assertThat(InetDiag.MSG_DST).isEqualTo(C.get("inet_diag_msg.id.idiag_dst"));
         assertThat(InetDiag.MSG_COOKIE).isEqualTo(C.get("inet_diag_msg.id.idiag_cookie"));
-        assertThat(InetDiag.MSG_UID).isEqualTo(C.get("inet_diag_msg.idiag_uid"));
         assertThat(InetDiag.MSG_INODE).isEqualTo(C.get("inet_diag_msg.idiag_inode"));
     }
 
