@@ -87,14 +87,19 @@ public final class NatResolver implements AutoCloseable {
      * @param enabled {@code conntrack_enabled}: when false nothing is opened
      */
     public static NatResolver open(boolean enabled, NatSettings settings) {
+        return open(enabled, settings, CONNTRACK_SYSCTL);
+    }
+
+    /** As {@link #open(boolean, NatSettings)}, with the file whose absence means nf_conntrack is not loaded. */
+    static NatResolver open(boolean enabled, NatSettings settings, Path conntrackSysctl) {
         ConntrackCounters counters = new ConntrackCounters();
         long ownInode = NetworkNamespaces.own();
         if (!enabled) {
             return off(settings, ownInode, counters, "conntrack_enabled is false: NAT is not resolved");
         }
-        if (!Files.exists(CONNTRACK_SYSCTL)) {
+        if (!Files.exists(conntrackSysctl)) {
             return off(settings, ownInode, counters,
-                    "nf_conntrack is not loaded (no " + CONNTRACK_SYSCTL + "): no connection is translated here");
+                    "nf_conntrack is not loaded (no " + conntrackSysctl + "): no connection is translated here");
         }
         ConntrackNamespace own = null;
         try {

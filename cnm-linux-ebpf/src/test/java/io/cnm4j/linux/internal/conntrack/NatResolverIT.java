@@ -169,6 +169,41 @@ class NatResolverIT {
         }
     }
 
+    @Test
+    void ipv6DnatIsFoundByTheIpv6Dump() throws IOException {
+        // given: in a namespace of its own, a connection to [::1]:81 that an ip6 rule sends to [::1]:8086
+        String namespace = network.namespace("6");
+        network.nftTable(namespace, "ip6", "cnm_nat_test_" + NatTestNetwork.RUN + "v6", """
+                chain out {
+                    type nat hook output priority -100; policy accept;
+                    ip6 daddr ::1 tcp dport 81 dnat to [::1]:8086
+                }""");
+        Process pair = network.start("ip", "netns", "exec", namespace, "python3", "-c", IPV6_PAIR);
+        try (OutputStream keepOpen = pair.getOutputStream()) {
+            int port = Integer.parseInt(NatTestNetwork.readLine(pair).strip());
+            long netns = NetworkNamespaces.inodeOf(Path.of("/run/netns", namespace));
+
+            // when: the namespace is watched after the connection exists, so it comes from the dump
+            NatTranslation nat = await(() -> resolver.lookup(Protocol.TCP, ip("::1"), port, ip("::1"), 81, netns,
+                    (int) pair.pid()));
+
+            // then
+            assertThat(nat).isEqualTo(new NatTranslation(ip("::1"), port, ip("::1"), 8086));
+        }
+    }
+
+    /** Listens on [::1]:8086, connects to [::1]:81, prints the client's port, holds until stdin closes. */
+    private static final String IPV6_PAIR = """
+            import socket, sys
+            listener = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+            listener.bind(("::1", 8086))
+            listener.listen(1)
+            client = socket.create_connection(("::1", 81), timeout=10)
+            peer, _ = listener.accept()
+            print(client.getsockname()[1], flush=True)
+            sys.stdin.read()
+            """;
+
     /** A connected TCP socket that sent 1,000 bytes and read them back. */
     static Socket echoedTcp(String address, int port) throws IOException {
         Socket socket = new Socket();
