@@ -7,6 +7,7 @@ import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.linux.internal.conntrack.NetworkNamespaces;
+import io.cnm4j.linux.internal.nativeio.ErrnoNames;
 import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
@@ -60,6 +61,8 @@ public final class SockDiagBackend implements FlowBackend {
     private final ConnectionEvent closing = new ConnectionEvent();
     private TcpSnmp lastSnmp;
     private boolean baseline = true;
+    /** False once the kernel refused an IPv6 dump as unsupported. */
+    private boolean ipv6 = true;
     private long missed;
     private long attemptFails;
     private long estabResets;
@@ -116,12 +119,19 @@ public final class SockDiagBackend implements FlowBackend {
         listeningPorts.clear();
         try {
             reader.dump(SocketDecoder.AF_INET, IPPROTO_TCP, STATES, this::onSocket);
-            reader.dump(SocketDecoder.AF_INET6, IPPROTO_TCP, STATES, this::onSocket);
         } catch (NativeCallException e) {
-            if (dumpFailures++ == 0) {
-                LOG.warn("sock_diag dump failed (counted in {}): {}", DUMP_FAILED, e.getMessage());
-            }
+            dumpFailed(e);
             return;
+        }
+        if (ipv6) {
+            try {
+                reader.dump(SocketDecoder.AF_INET6, IPPROTO_TCP, STATES, this::onSocket);
+            } catch (NativeCallException e) {
+                // a kernel without IPv6 answers the IPv6 dump with an error: IPv4 still counts
+                ipv6 = e.errno() != ErrnoNames.ENOENT && e.errno() != ErrnoNames.EINVAL
+                        && e.errno() != ErrnoNames.EOPNOTSUPP;
+                dumpFailed(e);
+            }
         }
         long now = epochNanos();
         owners.beginPoll();
@@ -156,6 +166,12 @@ public final class SockDiagBackend implements FlowBackend {
         }
         lastSnmp = snmp;
         baseline = false;
+    }
+
+    private void dumpFailed(NativeCallException e) {
+        if (dumpFailures++ == 0) {
+            LOG.warn("sock_diag dump failed (counted in {}): {}", DUMP_FAILED, e.getMessage());
+        }
     }
 
     private void onSocket(MemorySegment s, long message, long info, int infoLength) {
