@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** ctnetlink messages built byte by byte after {@code nfnetlink_conntrack.h}, decoded in place. */
@@ -84,6 +85,29 @@ class ConntrackMessageDecoderTest {
     void aMessageShorterThanItsHeadersIsMalformed() {
         assertThat(ConntrackMessageDecoder.decode(MemorySegment.ofArray(new byte[12]), 0, 12, original, reply))
                 .isEqualTo(ConntrackMessageDecoder.MALFORMED);
+    }
+
+    @Test
+    void randomBytesAndTruncationsAreRejectionsNeverExceptions() {
+        Random random = new Random(20261203);
+        byte[] valid = message(tuple(1, CLIENT, VIRTUAL, 6, 40_000, 80), tuple(2, SERVER, CLIENT, 6, 8080, 40_000));
+        int malformed = 0;
+        for (int i = 0; i < 20_000; i++) {
+            byte[] message = i % 2 == 0 ? valid.clone() : new byte[random.nextInt(200)];
+            if (i % 2 == 0) {
+                message[random.nextInt(message.length)] = (byte) random.nextInt(256);
+            } else {
+                random.nextBytes(message);
+            }
+            int length = random.nextInt(message.length + 1);
+
+            int result = ConntrackMessageDecoder.decode(MemorySegment.ofArray(message), 0, length, original, reply);
+
+            assertThat(result).isIn(ConntrackMessageDecoder.DECODED, ConntrackMessageDecoder.OTHER_PROTOCOL,
+                    ConntrackMessageDecoder.MALFORMED);
+            malformed += result == ConntrackMessageDecoder.MALFORMED ? 1 : 0;
+        }
+        assertThat(malformed).isPositive();
     }
 
     private int decode(byte[] message) {
