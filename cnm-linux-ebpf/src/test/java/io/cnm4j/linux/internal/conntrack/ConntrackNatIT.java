@@ -121,6 +121,12 @@ class ConntrackNatIT {
             assertThat(c.key().remoteAddress()).as("flow key is the tuple the application used").isEqualTo(ip(VIRTUAL));
             assertThat(c.key().remotePort()).isEqualTo(VIRTUAL_UDP);
             assertThat(c.nat()).isEqualTo(new NatTranslation(ip(HOST), port, ip(SERVER), SERVER_UDP));
+            // the datagram sent and its answer are both on that pre-NAT flow, none under the translated tuple
+            List<ConnectionStats> ours = delivered(s -> s.key().protocol() == Protocol.UDP && s.key().localPort() == port
+                    && s.key().localAddress().equals(ip(HOST)));
+            assertThat(ours).allMatch(s -> s.key().remoteAddress().equals(ip(VIRTUAL)), "keyed pre-NAT");
+            assertThat(ours.stream().mapToLong(s -> s.last().bytesSent()).sum()).isEqualTo(100);
+            assertThat(ours.stream().mapToLong(s -> s.last().bytesReceived()).sum()).isEqualTo(100);
         }
     }
 
@@ -161,6 +167,14 @@ class ConntrackNatIT {
             assertThat(c.key().pid()).isEqualTo((int) process.pid());
             assertThat(c.nat()).isEqualTo(new NatTranslation(ip(NatResolverIT.CLIENT), port, ip(NatResolverIT.CLIENT),
                     SERVER_TCP));
+        }
+    }
+
+    /** Every connection delivered so far (after one more poll) that matches. */
+    private static List<ConnectionStats> delivered(Predicate<ConnectionStats> wanted) {
+        synchronized (seen) {
+            seen.addAll(client.poll().connections());
+            return seen.stream().filter(wanted).toList();
         }
     }
 
