@@ -246,7 +246,7 @@ public final class NetworkMonitor implements AutoCloseable {
     }
 
     private List<ConnectionStats> enrich(List<ConnectionStats> connections) {
-        if (taggers.isEmpty() && !capabilities.has(Feature.DNS)) {
+        if (taggers.isEmpty() && !capabilities.has(Feature.DNS) && !capabilities.has(Feature.NAT)) {
             return connections;
         }
         List<ConnectionStats> enriched = new ArrayList<>(connections.size());
@@ -259,7 +259,8 @@ public final class NetworkMonitor implements AutoCloseable {
                     tags.putAll(tagger.tags(c.key()));
                 }
             }
-            enriched.add(c.withEnrichment(names, tags, c.nat()));
+            NatTranslation nat = c.nat() != null ? c.nat() : backend.nat(c.key());
+            enriched.add(c.withEnrichment(names, tags, nat));
         }
         return enriched;
     }

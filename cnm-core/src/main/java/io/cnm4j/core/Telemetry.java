@@ -66,10 +66,14 @@ public final class Telemetry {
         return counters.getOrDefault(name, 0L);
     }
 
-    /** Sum of every counter whose name ends in {@code _dropped} or {@code _failed}: data that was lost. */
+    /**
+     * Sum of every counter whose name ends in {@code _dropped}, {@code _failed} or {@code _missed}
+     * (connections a polling backend could not see): data that was lost.
+     */
     public long totalLoss() {
         return counters.entrySet().stream()
-                .filter(e -> e.getKey().endsWith("_dropped") || e.getKey().endsWith("_failed"))
+                .filter(e -> e.getKey().endsWith("_dropped") || e.getKey().endsWith("_failed")
+                        || e.getKey().endsWith("_missed"))
                 .mapToLong(Map.Entry::getValue)
                 .sum();
     }

@@ -7,6 +7,7 @@ import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
 import io.cnm4j.linux.internal.EbpfBackend;
 import io.cnm4j.linux.internal.EbpfHostCheck;
+import io.cnm4j.linux.internal.conntrack.NatEnrichedBackend;
 
 /**
  * The Linux eBPF backend ({@code linux-ebpf}): every TCP and UDP connection of the host through
@@ -37,6 +38,6 @@ public final class LinuxEbpfBackendProvider implements FlowBackendProvider {
 
     @Override
     public FlowBackend open(BackendContext context) {
-        return EbpfBackend.open(context);
+        return NatEnrichedBackend.wrap(EbpfBackend.open(context), context.config());
     }
 }

@@ -1,8 +1,10 @@
 package io.cnm4j.core.spi;
 
+import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
+import io.cnm4j.core.NatTranslation;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +14,7 @@ import java.util.Map;
  * resources until {@link #close()}, which must be idempotent.
  *
  * <p>The monitor calls {@link #readActive}, {@link #drainDnsStats}, {@link #dnsNames} and
- * {@link #telemetry} from its collecting thread only, never concurrently with each other.
+ * {@link #telemetry} and {@link #nat} from its collecting thread only, never concurrently with each other.
  */
 public interface FlowBackend extends AutoCloseable {
     /** Starts capturing; closed connections then flow into the context's sink. */
@@ -43,6 +45,14 @@ public interface FlowBackend extends AutoCloseable {
     /** Names that resolved the address in captured DNS answers, most recent first. */
     default List<String> dnsNames(InetAddress address) {
         return List.of();
+    }
+
+    /**
+     * The translated tuple of a connection that conntrack NATed, or null; called on the
+     * collecting thread for each delivered connection. Null by default (no NAT resolution).
+     */
+    default NatTranslation nat(ConnectionKey key) {
+        return null;
     }
 
     /** Stops capturing and frees every native resource; calling it twice is harmless. */
