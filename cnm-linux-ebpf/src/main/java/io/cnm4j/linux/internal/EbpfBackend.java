@@ -321,7 +321,6 @@ public final class EbpfBackend implements FlowBackend {
         features.put(Feature.DNS, dns != null
                 ? FeatureStatus.on("AF_PACKET ring with a socket filter on DNS ports " + dnsPorts)
                 : FeatureStatus.off(dnsProblem));
-        features.put(Feature.NAT, FeatureStatus.off("conntrack NAT resolution is not implemented yet"));
         return features;
     }
 
