@@ -6,7 +6,13 @@ import io.cnm4j.core.ConnectionStats;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Protocol;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -244,6 +250,58 @@ class TcpAccuracyIT {
                     .containsExactly(failed);
         } finally {
             TestNamespaces.delete(namespace);
+        }
+    }
+
+    /**
+     * With room for 16 live connections, 32 open at once: those without a live entry are still
+     * reported exactly when they close, and the misses are counted once per connection.
+     */
+    @Test
+    void connectionsBeyondTheLiveMapAreReportedExactlyWhenTheyClose() throws Exception {
+        MonitorConfig small = ONLY_EXPLICIT_POLLS.toBuilder().maxTrackedConnections(16).build();
+        try (KernelTestSupport kernel = KernelTestSupport.start(small);
+                ServerSocket server = new ServerSocket(0, 64,
+                        InetAddress.getByName("127.0.0.1"))) {
+            long missedBefore = kernel.monitor.telemetry().get("tcp_live_map_full");
+            List<Socket> clients = new ArrayList<>();
+            List<Socket> accepted = new ArrayList<>();
+            Map<Integer, Integer> bytesByPort = new HashMap<>();
+            for (int i = 0; i < 32; i++) {
+                Socket client = new Socket(server.getInetAddress(), server.getLocalPort());
+                accepted.add(server.accept());
+                client.getOutputStream().write(new byte[i + 1]);
+                clients.add(client);
+                bytesByPort.put(client.getLocalPort(), i + 1);
+            }
+            for (int i = 0; i < 32; i++) {
+                assertThat(accepted.get(i).getInputStream().readNBytes(i + 1)).hasSize(i + 1);
+            }
+            kernel.poll();
+            for (Socket socket : clients) {
+                socket.close();
+            }
+            for (Socket socket : accepted) {
+                socket.close();
+            }
+            Predicate<ConnectionStats> ours = c -> c.key().protocol() == Protocol.TCP
+                    && c.key().remotePort() == server.getLocalPort() && bytesByPort.containsKey(c.key().localPort());
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (kernel.seen().stream().filter(ours.and(ConnectionStats::closed)).count() < 32
+                    && System.nanoTime() < deadline) {
+                KernelTestSupport.sleep(100);
+                kernel.poll();
+            }
+
+            assertThat(kernel.seen().stream().filter(ours.and(ConnectionStats::closed))
+                    .map(c -> c.key().localPort()).distinct().count()).isEqualTo(32);
+            for (var port : bytesByPort.entrySet()) {
+                Counters sum = kernel.deliveredSum(ours.and(c -> c.key().localPort() == port.getKey()));
+                assertThat(sum.bytesSent()).as("client port %d", port.getKey()).isEqualTo((long) port.getValue());
+                assertThat(sum.tcpClosed()).as("client port %d", port.getKey()).isEqualTo(1);
+            }
+            assertThat(kernel.monitor.telemetry().get("tcp_live_map_full") - missedBefore)
+                    .as("connections that found no live entry, once each").isGreaterThanOrEqualTo(32 + 32 - 16);
         }
     }
 }
