@@ -169,6 +169,9 @@ public final class NetworkMonitor implements AutoCloseable {
         counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
         counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
         counters.putAll(backend.telemetry());
+        for (Tagger tagger : taggers) {
+            counters.putAll(tagger.telemetry());
+        }
         return Telemetry.of(counters);
     }
 
@@ -229,29 +232,29 @@ public final class NetworkMonitor implements AutoCloseable {
     }
 
     private FlowSnapshot snapshotLocked(String clientId) {
-        List<ConnectionStats> connections = enrich(engine.read(clientId, System.nanoTime()));
+        List<ConnectionStats> connections = needsEnrichment()
+                ? engine.read(clientId, System.nanoTime(), this::enrich)
+                : engine.read(clientId, System.nanoTime());
         List<DnsStats> dns = engine.takeDnsStats(clientId);
         Telemetry telemetry = engine.telemetryDelta(clientId, totalsLocked());
         return new FlowSnapshot(Instant.now(), backendName, connections, dns, telemetry);
     }
 
-    private List<ConnectionStats> enrich(List<ConnectionStats> connections) {
-        if (taggers.isEmpty() && !capabilities.has(Feature.DNS)) {
-            return connections;
-        }
-        List<ConnectionStats> enriched = new ArrayList<>(connections.size());
-        for (ConnectionStats c : connections) {
-            List<String> names = backend.dnsNames(c.key().remoteAddress());
-            Map<String, String> tags = c.tags();
-            if (!taggers.isEmpty()) {
-                tags = new HashMap<>(tags);
-                for (Tagger tagger : taggers) {
-                    tags.putAll(tagger.tags(c.key()));
-                }
+    private boolean needsEnrichment() {
+        return !taggers.isEmpty() || capabilities.has(Feature.DNS);
+    }
+
+    private ConnectionStats enrich(ConnectionStats c, String processName, long cgroupId) {
+        List<String> names = backend.dnsNames(c.key().remoteAddress());
+        Map<String, String> tags = c.tags();
+        if (!taggers.isEmpty()) {
+            FlowIdentity identity = new FlowIdentity(c.key(), c.direction(), processName, cgroupId, names);
+            tags = new HashMap<>(tags);
+            for (Tagger tagger : taggers) {
+                tags.putAll(tagger.tags(identity));
             }
-            enriched.add(c.withEnrichment(names, tags, c.nat()));
         }
-        return enriched;
+        return c.withEnrichment(names, tags, c.nat());
     }
 
     /** Stops capture and delivery and frees every kernel resource; calling it twice is harmless. */
