@@ -18,6 +18,7 @@ final class RecordedHttpServer implements AutoCloseable {
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
     private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
+    private final Map<String, String> headers = new ConcurrentHashMap<>();
     private volatile String token;
 
     RecordedHttpServer() throws IOException {
@@ -35,6 +36,7 @@ final class RecordedHttpServer implements AutoCloseable {
                 }
                 byte[] out = body == null || status != 200 ? "{}".getBytes() : body;
                 exchange.getResponseHeaders().add("Content-Type", "application/json");
+                headers.forEach((k, v) -> exchange.getResponseHeaders().add(k, v));
                 exchange.sendResponseHeaders(status, out.length);
                 try (OutputStream os = exchange.getResponseBody()) {
                     os.write(out);
@@ -58,6 +60,11 @@ final class RecordedHttpServer implements AutoCloseable {
 
     RecordedHttpServer status(String path, int status) {
         statuses.put(path, status);
+        return this;
+    }
+
+    RecordedHttpServer header(String name, String value) {
+        headers.put(name, value);
         return this;
     }
 
