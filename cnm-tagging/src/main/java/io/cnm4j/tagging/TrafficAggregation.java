@@ -64,6 +64,16 @@ public final class TrafficAggregation {
         return serverKeys;
     }
 
+    /** The client side's values of a connection (the side that opened it). */
+    public Map<String, String> clientSide(ConnectionStats c) {
+        return Map.copyOf(side(c, clientKeys, c.direction() != Direction.INCOMING));
+    }
+
+    /** The server side's values of a connection (the side that accepted it). */
+    public Map<String, String> serverSide(ConnectionStats c) {
+        return Map.copyOf(side(c, serverKeys, c.direction() == Direction.INCOMING));
+    }
+
     /** The snapshot's connections grouped, heaviest (bytes both ways) first. */
     public List<TrafficGroup> aggregate(FlowSnapshot snapshot) {
         return aggregate(snapshot.connections());

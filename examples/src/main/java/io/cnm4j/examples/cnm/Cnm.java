@@ -52,6 +52,16 @@ public final class Cnm {
               --format FORMAT         mermaid (default) or dot: graph text; svg or png: an
                                       image drawn by Graphviz's dot (apt-get install graphviz)
               --output FILE           write to FILE instead of standard output (png needs it)
+              --by WHAT               nodes are groups: process, container, pod, service or
+                                      zone (from tags); untagged ends keep their default name
+
+            top options:
+              --group-by WHAT         rows are client → server groups: process, container,
+                                      pod, service or zone, with summed traffic
+
+            tag options (top, map):
+              --tag-cidr "CIDR TAGS"  tag addresses in CIDR on both ends, e.g.
+                                      "10.1.0.0/16 zone:eu-west-1a"; repeatable
 
             DURATION: 500ms, 10s, 2m, 1h or combined, such as 1m30s.
             Exit codes: 0 ok, 1 failure, 2 cannot run here, 64 bad arguments.
