@@ -45,6 +45,8 @@ public final class Cnm {
               --output FILE           write to FILE instead of standard output
               --duration DURATION     stop after this long (default: on Ctrl-C, or at the
                                       end of the --replay file)
+              --tags                  tag connections: process, container, pod, host (see
+                                      the README's Tags section)
 
             map options:
               --duration DURATION     watch this long, then print (default 30s, or to the
@@ -59,7 +61,7 @@ public final class Cnm {
               --group-by WHAT         rows are client → server groups: process, container,
                                       pod, service or zone, with summed traffic
 
-            tag options (top, map):
+            tag options (watch, top, map):
               --tag-cidr "CIDR TAGS"  tag addresses in CIDR on both ends, e.g.
                                       "10.1.0.0/16 zone:eu-west-1a"; repeatable
 

@@ -21,18 +21,34 @@ import java.util.Map;
  * @param json JSON lines instead of text
  * @param output file to write, or null for standard output
  * @param duration how long to run, or null: until Ctrl-C, or to the end of the replay file
+ * @param tagged with {@code --tags}: process, container, Kubernetes, host and CIDR tags on each connection
+ * @param cidrRules {@code --tag-cidr} rules (imply {@code --tags})
  */
-record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration) implements Subcommand {
+record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration, boolean tagged,
+        List<String> cidrRules) implements Subcommand {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+    WatchCommand {
+        cidrRules = List.copyOf(cidrRules);
+    }
+
+    WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration) {
+        this(capture, json, output, duration, false, List.of());
+    }
 
     static WatchCommand parse(List<String> args) throws UsageException {
         Map<String, OptionParser.Arity> accepted = CaptureOptions.accepted();
         accepted.put("--json", OptionParser.Arity.FLAG);
         accepted.put("--output", OptionParser.Arity.ONE);
         accepted.put("--duration", OptionParser.Arity.ONE);
+        accepted.put("--tags", OptionParser.Arity.FLAG);
+        accepted.put(ToolTaggers.TAG_CIDR, OptionParser.Arity.MANY);
         OptionParser options = OptionParser.parse("watch", args, accepted);
+        List<String> cidrRules = options.values(ToolTaggers.TAG_CIDR);
+        ToolTaggers.cidrRules(cidrRules);
         return new WatchCommand(CaptureOptions.from(options, DEFAULT_INTERVAL), options.has("--json"),
-                options.value("--output").map(Path::of).orElse(null), options.duration("--duration", null));
+                options.value("--output").map(Path::of).orElse(null), options.duration("--duration", null),
+                options.has("--tags") || !cidrRules.isEmpty(), cidrRules);
     }
 
     @Override
@@ -41,7 +57,8 @@ record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration 
         PollLoop loop = new PollLoop(capture.interval(), total);
         // The monitor opens first: when capture cannot run here, an existing --output file stays intact.
         try (StopSignal stop = StopSignal.onShutdown();
-                NetworkMonitor monitor = capture.open();
+                ToolTaggers tagging = tagged ? ToolTaggers.open(cidrRules) : null;
+                NetworkMonitor monitor = tagging == null ? capture.open() : capture.open(tagging.taggers());
                 OutputStream file = output == null ? null : Files.newOutputStream(output)) {
             OutputStream target = file == null ? io.out() : file;
             stop.closeIfStuck(monitor);

@@ -52,6 +52,24 @@ class TaggedCommandsTest {
     }
 
     @Test
+    void watchJsonWithTagsCarriesTheKernelProcessNameAndCidrZonesOnBothEnds() {
+        CommandRun run = CommandRun.of("watch", "--json", "--replay", TAGGED, "--interval", "10ms",
+                "--tag-cidr", ZONE_A, "--tag-cidr", ZONE_B);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        List<Map<String, Object>> conns = JsonLines.parse(run.out()).stream()
+                .filter(line -> "conn".equals(line.get("type"))).toList();
+        assertThat(conns).extracting(line -> line.get("lport")).containsExactly(40000L, 40001L, 5432L);
+        for (Map<String, Object> conn : conns) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> tags = (Map<String, Object>) conn.get("tags");
+            assertThat(tags).containsEntry("zone", "eu-west-1a").containsEntry("remote_zone", "eu-west-1b")
+                    .containsEntry("process_name", (Long) conn.get("lport") == 5432L ? "postgres" : "curl")
+                    .containsKey("host");
+        }
+    }
+
+    @Test
     void unknownGroupingIsAUsageError() {
         CommandRun map = CommandRun.of("map", "--by", "planet");
         CommandRun top = CommandRun.of("top", "--group-by", "planet");
