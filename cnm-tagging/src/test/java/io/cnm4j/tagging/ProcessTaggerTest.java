@@ -140,6 +140,16 @@ class ProcessTaggerTest {
     }
 
     @Test
+    void realProcessThatExitedBeforeTheLookupKeepsItsKernelName() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        assertThat(gone.waitFor(5, TimeUnit.SECONDS)).isTrue();
+        ProcessTagger tagger = ProcessTagger.create();
+
+        assertThat(tagger.tags(flow((int) gone.pid(), "true"))).isEqualTo(Map.of("process_name", "true"));
+        assertThat(tagger.telemetry()).containsEntry(ProcessTagger.LOOKUP_FAILURES, 1L);
+    }
+
+    @Test
     void realChildProcessIsReadFromProc() throws Exception {
         Path sleep = Files.exists(Path.of("/usr/bin/sleep")) ? Path.of("/usr/bin/sleep") : Path.of("/bin/sleep");
         ProcessBuilder builder = new ProcessBuilder(sleep.toString(), "30");
