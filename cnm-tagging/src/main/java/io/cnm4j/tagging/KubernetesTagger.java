@@ -101,13 +101,7 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
             if (container.isPresent()) {
                 Entry entry = current.byContainer.get(container.get().id());
                 if (entry != null) {
-                    KubePod.KubeContainer c = entry.pod.containers().get(container.get().id());
-                    Map<String, String> tags = new HashMap<>(entry.local);
-                    tags.put(TagKeys.CONTAINER_NAME, c.name());
-                    if (!c.image().isEmpty()) {
-                        tags.put(TagKeys.IMAGE_NAME, c.image());
-                    }
-                    return tags;
+                    return entry.local;
                 }
                 entry = current.byUid.get(container.get().podUid());
                 if (entry != null) {
@@ -152,7 +146,15 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
             Map<String, String> local = PodTags.of(pod, services);
             Entry entry = new Entry(local, PodTags.remote(local), pod);
             byUid.put(pod.uid(), entry);
-            pod.containers().keySet().forEach(id -> byContainer.put(id, entry));
+            // one map per container, built here so that the collector never builds one
+            pod.containers().forEach((id, c) -> {
+                Map<String, String> withContainer = new HashMap<>(local);
+                withContainer.put(TagKeys.CONTAINER_NAME, c.name());
+                if (!c.image().isEmpty()) {
+                    withContainer.put(TagKeys.IMAGE_NAME, c.image());
+                }
+                byContainer.put(id, new Entry(Map.copyOf(withContainer), entry.remote, pod));
+            });
             if (!pod.hostNetwork()) {
                 for (String ip : pod.ips()) {
                     address(ip).ifPresent(a -> byIp.put(a, entry));
