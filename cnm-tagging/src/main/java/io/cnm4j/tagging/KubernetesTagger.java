@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@value TagKeys#KUBE_CRONJOB}, {@value TagKeys#KUBE_WORKLOAD_KIND}, {@value TagKeys#KUBE_WORKLOAD}),
  * {@value TagKeys#KUBE_SERVICE}, pod labels ({@code pod_label.<key>}) and, for the local end,
  * {@value TagKeys#CONTAINER_NAME} and {@value TagKeys#IMAGE_NAME}; the remote end's tags carry the
- * {@value TagKeys#REMOTE_PREFIX} prefix.
+ * {@value TagKeys#REMOTE_PREFIX} prefix. A remote address that is a service's cluster IP gets
+ * {@code remote_kube_service} and {@code remote_kube_namespace}.
  *
  * <p>The local end's pod is found from the flow's container (when a {@link ContainerTagger} is
  * given: container id, else pod UID from the cgroup path), else from the local address; the remote
@@ -159,6 +160,14 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
                 for (String ip : pod.ips()) {
                     address(ip).ifPresent(a -> byIp.put(a, entry));
                 }
+            }
+        }
+        // a client connects to the service's virtual IP (translated later by kube-proxy or eBPF): tag it too
+        for (KubeService service : services) {
+            Map<String, String> remote = Map.of(TagKeys.remote(TagKeys.KUBE_SERVICE), service.name(),
+                    TagKeys.remote(TagKeys.KUBE_NAMESPACE), service.namespace());
+            for (String ip : service.clusterIps()) {
+                address(ip).ifPresent(a -> byIp.putIfAbsent(a, new Entry(Map.of(), remote, null)));
             }
         }
         index = new Index(Map.copyOf(byIp), Map.copyOf(byContainer), Map.copyOf(byUid));

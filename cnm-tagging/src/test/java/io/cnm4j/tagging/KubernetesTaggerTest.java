@@ -112,6 +112,12 @@ class KubernetesTaggerTest {
                     .containsEntry("remote_kube_cronjob", "report").containsEntry("remote_kube_workload_kind", "CronJob")
                     .containsEntry("remote_kube_workload", "report").doesNotContainKey("remote_kube_service");
             assertThat(tagger.tags(flow("172.16.0.1", "8.8.8.8", 0))).isEmpty();
+            // the service's cluster IP, as the client sees it before kube-proxy translates it
+            assertThat(tagger.tags(flow("10.244.1.12", "10.96.40.1", 0))).containsEntry("pod_name", "web-7d4b9c8f6d-x2x9k")
+                    .containsEntry("remote_kube_service", "db").containsEntry("remote_kube_namespace", "shop")
+                    .doesNotContainKey("remote_pod_name");
+            assertThat(tagger.tags(flow("172.16.0.1", "10.96.77.7", 0)))
+                    .isEqualTo(Map.of("remote_kube_service", "web", "remote_kube_namespace", "other"));
             assertThat(tagger.telemetry()).containsEntry(KubernetesTagger.LOOKUP_FAILURES, 0L);
         }
     }

@@ -71,8 +71,20 @@ public final class KubeJson {
         List<KubeService> services = new ArrayList<>();
         for (Object item : array(serviceList, "items")) {
             Map<String, Object> metadata = object(item, "metadata");
+            Map<String, Object> spec = object(item, "spec");
+            List<String> clusterIps = new ArrayList<>();
+            for (Object ip : array(spec, "clusterIPs")) {
+                if (ip instanceof String text) {
+                    clusterIps.add(text);
+                }
+            }
+            if (clusterIps.isEmpty() && !string(spec, "clusterIP").isEmpty()) {
+                clusterIps.add(string(spec, "clusterIP"));
+            }
+            // "None" marks a headless service: no virtual IP
+            clusterIps.removeIf(ip -> ip.equals("None") || ip.isEmpty());
             services.add(new KubeService(string(metadata, "name"), string(metadata, "namespace"),
-                    strings(object(item, "spec"), "selector")));
+                    strings(spec, "selector"), clusterIps));
         }
         return services;
     }
