@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * {@value TagKeys#REGION}, {@value TagKeys#CLOUD_PROVIDER} and static user tags.
  *
  * <p>Zone and region come from configuration or, when {@linkplain Builder#cloudMetadata(URI)
- * enabled}, from the instance metadata endpoint (AWS IMDSv2, GCP), asked by the background thread
+ * enabled}, from the instance metadata endpoint (AWS IMDSv2, GCP, Azure), asked by the background thread
  * {@code cnm4j-cloud-metadata} until it answers (every retry interval; each failure counted).
  * Configured values win over discovered ones; static tags win over both. Answers from one
  * immutable map: no allocation per call. Thread-safe; {@link #close()} stops the thread.
@@ -97,7 +97,9 @@ public final class HostTagger implements Tagger, AutoCloseable {
             }
             Map<String, String> discovered = new LinkedHashMap<>();
             discovered.put(TagKeys.CLOUD_PROVIDER, placement.get().provider());
-            discovered.put(TagKeys.ZONE, placement.get().zone());
+            if (!placement.get().zone().isEmpty()) {
+                discovered.put(TagKeys.ZONE, placement.get().zone());
+            }
             if (!placement.get().region().isEmpty()) {
                 discovered.put(TagKeys.REGION, placement.get().region());
             }

@@ -65,7 +65,7 @@ public final class TagKeys {
     public static final String ZONE = "zone";
     /** Cloud region (configured, or derived from the zone). */
     public static final String REGION = "region";
-    /** Cloud provider whose metadata endpoint answered: aws, gcp. */
+    /** Cloud provider whose metadata endpoint answered: aws, gcp, azure. */
     public static final String CLOUD_PROVIDER = "cloud_provider";
 
     /** First name that resolved the remote address (captured DNS answers); only as {@code remote_domain}. */

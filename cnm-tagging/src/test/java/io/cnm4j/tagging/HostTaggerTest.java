@@ -61,6 +61,20 @@ class HostTaggerTest {
     }
 
     @Test
+    void azureInstanceMetadataGivesLocationAndNumberedZone() throws Exception {
+        String compute = "{\"azEnvironment\":\"AzurePublicCloud\",\"location\":\"westeurope\",\"name\":\"vm-1\","
+                + "\"vmSize\":\"Standard_D2s_v5\",\"zone\":\"2\",\"tagsList\":[]}";
+        try (RecordedHttpServer imds = new RecordedHttpServer().serve("/metadata/instance/compute", text(compute));
+                HostTagger tagger = HostTagger.builder().host("h").cloudMetadata(imds.uri()).build()) {
+            await(() -> tagger.current().containsKey("zone"));
+
+            assertThat(tagger.current()).isEqualTo(Map.of("host", "h", "cloud_provider", "azure", "zone", "westeurope-2",
+                    "region", "westeurope"));
+            assertThat(imds.requests()).contains("GET /metadata/instance/compute?api-version=2021-02-01");
+        }
+    }
+
+    @Test
     void silentEndpointIsCountedAndRetriedUntilItAnswers() throws Exception {
         try (RecordedHttpServer endpoint = new RecordedHttpServer();
                 HostTagger tagger = HostTagger.builder().host("h").cloudMetadata(endpoint.uri())

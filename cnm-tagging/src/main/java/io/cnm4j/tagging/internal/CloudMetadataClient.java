@@ -11,8 +11,10 @@ import java.util.Optional;
 /**
  * Asks the instance metadata endpoint for the zone and region: AWS (IMDSv2: a session token from
  * {@code PUT /latest/api/token}, then {@code placement/availability-zone} and {@code placement/region})
- * and GCP ({@code /computeMetadata/v1/instance/zone} with {@code Metadata-Flavor: Google}), tried in
- * that order. Blocking, bounded by the timeout; for a background thread.
+ * GCP ({@code /computeMetadata/v1/instance/zone} with {@code Metadata-Flavor: Google}) and Azure
+ * ({@code /metadata/instance/compute} with {@code Metadata: true}; the zone written as Kubernetes
+ * labels it, {@code <location>-<zone>}), tried in that order. Blocking, bounded by the timeout;
+ * for a background thread.
  */
 public final class CloudMetadataClient {
     /** What the endpoint told. */
@@ -33,7 +35,11 @@ public final class CloudMetadataClient {
     /** The placement, or empty when no known provider answers. */
     public Optional<Placement> placement() throws InterruptedException {
         Optional<Placement> aws = aws();
-        return aws.isPresent() ? aws : gcp();
+        if (aws.isPresent()) {
+            return aws;
+        }
+        Optional<Placement> gcp = gcp();
+        return gcp.isPresent() ? gcp : azure();
     }
 
     private Optional<Placement> aws() throws InterruptedException {
@@ -74,6 +80,26 @@ public final class CloudMetadataClient {
             int dash = zone.lastIndexOf('-');
             return zone.isEmpty() ? Optional.empty()
                     : Optional.of(new Placement("gcp", zone, dash > 0 ? zone.substring(0, dash) : ""));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Optional<Placement> azure() throws InterruptedException {
+        try {
+            HttpResponse<byte[]> response = client.send(HttpRequest.newBuilder(
+                    base.resolve("/metadata/instance/compute?api-version=2021-02-01")).timeout(timeout)
+                    .header("Metadata", "true").GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                return Optional.empty();
+            }
+            Object compute = JsonTree.read(response.body());
+            String location = JsonTree.string(compute, "location");
+            String zone = JsonTree.string(compute, "zone");
+            if (location.isEmpty()) {
+                return Optional.empty();
+            }
+            return Optional.of(new Placement("azure", zone.isEmpty() ? "" : location + "-" + zone, location));
         } catch (IOException e) {
             return Optional.empty();
         }
