@@ -42,7 +42,9 @@ import java.util.Objects;
  *   <li>Counters of a connection are its interval deltas ({@link ConnectionStats#last()});
  *       {@code duration_ms} is {@link ConnectionStats#duration()} in milliseconds.
  *   <li>{@code tcp_failures} (by errno) and {@code rcodes} are objects keyed by the decimal number,
- *       sorted by number; {@code tags} is sorted by key ({@link String#compareTo} order);
+ *       sorted by number; {@code tags} is sorted by key ({@link String#compareTo} order); the keys
+ *       the cnm-tagging module writes are listed in its {@code io.cnm4j.tagging.TagKeys} and in the
+ *       README's Tags section;
  *       {@code dns_names} and telemetry counters keep the order of the model.
  *   <li>DNS percentiles are {@link DnsStats#latencyMicrosAtPercentile} at 50 and 99, that is the
  *       histogram's highest value equivalent to the recorded ones (exact below 256 microseconds).

@@ -179,6 +179,9 @@ public final class NetworkMonitor implements AutoCloseable {
         for (ListenerDispatcher dispatcher : listeners) {
             counters.putAll(dispatcher.listener().telemetry());
         }
+        for (Tagger tagger : taggers) {
+            counters.putAll(tagger.telemetry());
+        }
         return Telemetry.of(counters);
     }
 
@@ -239,30 +242,30 @@ public final class NetworkMonitor implements AutoCloseable {
     }
 
     private FlowSnapshot snapshotLocked(String clientId) {
-        List<ConnectionStats> connections = enrich(engine.read(clientId, System.nanoTime()));
+        List<ConnectionStats> connections = needsEnrichment()
+                ? engine.read(clientId, System.nanoTime(), this::enrich)
+                : engine.read(clientId, System.nanoTime());
         List<DnsStats> dns = engine.takeDnsStats(clientId);
         Telemetry telemetry = engine.telemetryDelta(clientId, totalsLocked());
         return new FlowSnapshot(Instant.now(), backendName, connections, dns, telemetry);
     }
 
-    private List<ConnectionStats> enrich(List<ConnectionStats> connections) {
-        if (taggers.isEmpty() && !capabilities.has(Feature.DNS) && !capabilities.has(Feature.NAT)) {
-            return connections;
-        }
-        List<ConnectionStats> enriched = new ArrayList<>(connections.size());
-        for (ConnectionStats c : connections) {
-            List<String> names = backend.dnsNames(c.key().remoteAddress());
-            Map<String, String> tags = c.tags();
-            if (!taggers.isEmpty()) {
-                tags = new HashMap<>(tags);
-                for (Tagger tagger : taggers) {
-                    tags.putAll(tagger.tags(c.key()));
-                }
+    private boolean needsEnrichment() {
+        return !taggers.isEmpty() || capabilities.has(Feature.DNS) || capabilities.has(Feature.NAT);
+    }
+
+    private ConnectionStats enrich(ConnectionStats c, String processName, long cgroupId) {
+        List<String> names = backend.dnsNames(c.key().remoteAddress());
+        Map<String, String> tags = c.tags();
+        if (!taggers.isEmpty()) {
+            FlowIdentity identity = new FlowIdentity(c.key(), c.direction(), processName, cgroupId, names);
+            tags = new HashMap<>(tags);
+            for (Tagger tagger : taggers) {
+                tags.putAll(tagger.tags(identity));
             }
-            NatTranslation nat = c.nat() != null ? c.nat() : backend.nat(c.key());
-            enriched.add(c.withEnrichment(names, tags, nat));
         }
-        return enriched;
+        NatTranslation nat = c.nat() != null ? c.nat() : backend.nat(c.key());
+        return c.withEnrichment(names, tags, nat);
     }
 
     /** Stops capture and delivery and frees every kernel resource; calling it twice is harmless. */

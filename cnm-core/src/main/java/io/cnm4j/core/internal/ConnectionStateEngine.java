@@ -204,6 +204,17 @@ public final class ConnectionStateEngine {
      * by tuple and direction, and the client's state advanced past them.
      */
     public List<ConnectionStats> read(String clientId, long nowNanos) {
+        return read(clientId, nowNanos, (stats, processName, cgroupId) -> stats);
+    }
+
+    /** Adds DNS names and tags to a connection, given the process facts the kernel captured. */
+    @FunctionalInterface
+    public interface Enricher {
+        ConnectionStats enrich(ConnectionStats stats, String processName, long cgroupId);
+    }
+
+    /** As {@link #read(String, long)}, each connection passed through the enricher before intra-host marking. */
+    public List<ConnectionStats> read(String clientId, long nowNanos, Enricher enricher) {
         ClientState client = client(clientId);
         client.lastPollNanos = nowNanos;
         long generation = ++client.pollGeneration;
@@ -234,7 +245,9 @@ public final class ConnectionStateEngine {
             seen.pollGeneration = generation;
         });
         client.seen.removeIf(seen -> seen.pollGeneration != generation);
-        return IntraHostMarker.mark(aggregates.values().stream().map(FlowAggregate::toStats).toList());
+        return IntraHostMarker.mark(aggregates.values().stream()
+                .map(a -> enricher.enrich(a.toStats(), a.processName(), a.cgroupId()))
+                .toList());
     }
 
     private static void collect(Map<AggregationKey, FlowAggregate> aggregates, TrackedFlow flow, Counters last) {

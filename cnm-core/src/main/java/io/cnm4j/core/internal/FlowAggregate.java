@@ -26,6 +26,8 @@ final class FlowAggregate {
     private long startNanos = Long.MAX_VALUE;
     private long lastUpdateNanos = Long.MIN_VALUE;
     private boolean allClosed = true;
+    private String processName = "";
+    private long cgroupId;
 
     void add(TrackedFlow flow, Counters delta) {
         key = flow.key;
@@ -50,6 +52,22 @@ final class FlowAggregate {
         startNanos = Math.min(startNanos, flow.startEpochNanos);
         lastUpdateNanos = Math.max(lastUpdateNanos, flow.lastUpdateEpochNanos);
         allClosed &= flow.closed;
+        if (processName.isEmpty()) {
+            processName = flow.processName();
+        }
+        if (cgroupId == 0) {
+            cgroupId = flow.cgroupId;
+        }
+    }
+
+    /** The kernel's name of the process of the first flow that had one; "" when none had. */
+    String processName() {
+        return processName;
+    }
+
+    /** The cgroup id of the first flow that had one; 0 when none had. */
+    long cgroupId() {
+        return cgroupId;
     }
 
     ConnectionStats toStats() {

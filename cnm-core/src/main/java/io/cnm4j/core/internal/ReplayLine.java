@@ -115,6 +115,8 @@ public final class ReplayLine {
             case "rport" -> event.remotePort(port(p, field));
             case "pid" -> event.pid((int) number(p, field));
             case "netns" -> event.netns(number(p, field));
+            case "comm" -> event.comm(text(p, field));
+            case "cgroup_id" -> event.cgroupId(number(p, field));
             case "direction" -> event.direction(direction(text(p, field)));
             case "bytes_sent" -> event.bytesSent(number(p, field));
             case "bytes_recv" -> event.bytesReceived(number(p, field));

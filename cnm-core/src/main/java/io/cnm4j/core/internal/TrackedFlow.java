@@ -5,6 +5,7 @@ import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Protocol;
 import io.cnm4j.core.spi.ConnectionEvent;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The engine's state of one flow (one socket, or one peer of an unconnected UDP socket).
@@ -33,6 +34,11 @@ final class TrackedFlow {
     boolean closed;
     /** When a full read of the backend's live flows last included this flow (System.nanoTime). */
     long lastRefreshNanos;
+    /** The kernel's process name, taken when the flow is first attributed to a process. */
+    private final byte[] comm = new byte[ConnectionEvent.COMM_CAPACITY];
+    private int commLength;
+    private String processName;
+    long cgroupId;
 
     TrackedFlow(long flowId, ConnectionKey key, boolean excluded) {
         this.flowId = flowId;
@@ -48,6 +54,13 @@ final class TrackedFlow {
         if (key.pid() == 0 && event.pid() != 0) {
             key = new ConnectionKey(key.family(), key.protocol(), key.localAddress(), key.localPort(),
                     key.remoteAddress(), key.remotePort(), event.pid(), key.netns());
+        }
+        if (commLength == 0 && event.commLength() > 0) {
+            System.arraycopy(event.commBytes(), 0, comm, 0, event.commLength());
+            commLength = event.commLength();
+        }
+        if (cgroupId == 0) {
+            cgroupId = event.cgroupId();
         }
         direction = event.direction() == Direction.NONE && direction != null ? direction : event.direction();
         cookie = event.cookie();
@@ -81,5 +94,13 @@ final class TrackedFlow {
     Counters counters() {
         return new Counters(bytesSent, bytesReceived, packetsSent, packetsReceived, retransmits, tcpEstablished,
                 tcpClosed);
+    }
+
+    /** The process name as text, decoded once per flow; "" when the kernel gave none. */
+    String processName() {
+        if (processName == null) {
+            processName = commLength == 0 ? "" : new String(comm, 0, commLength, StandardCharsets.UTF_8);
+        }
+        return processName;
     }
 }

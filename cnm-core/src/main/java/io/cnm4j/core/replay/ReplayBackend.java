@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *       {@code proto}, {@code family}, {@code laddr}, {@code lport}, {@code raddr}, {@code rport},
  *       {@code pid}, {@code netns}, {@code direction}, {@code bytes_sent}, {@code bytes_recv},
  *       {@code packets_sent}, {@code packets_recv}, {@code retransmits}, {@code established},
- *       {@code rtt_us}, {@code rtt_var_us}, {@code start_ns}, {@code ts_ns});</li>
+ *       {@code rtt_us}, {@code rtt_var_us}, {@code start_ns}, {@code ts_ns}, and the process facts
+ *       the kernel captures with the PID: {@code comm} (process name, truncated to 16 bytes) and
+ *       {@code cgroup_id} (cgroup v2 id), both optional);</li>
  *   <li>{@code "closed"}: the same fields with the final counters, plus {@code errno} for a failure;</li>
  *   <li>{@code "dns"}: one DNS response ({@code client}, {@code server}, {@code domain},
  *       {@code qtype}, {@code rcode}, {@code latency_us}) or {@code "timeout":true};</li>

@@ -22,6 +22,9 @@ public final class ConnectionEvent {
         CLOSED
     }
 
+    /** Capacity of the process name, the kernel's {@code TASK_COMM_LEN}. */
+    public static final int COMM_CAPACITY = 16;
+
     private Kind kind = Kind.UPDATE;
     private long flowId;
     private long cookie;
@@ -45,6 +48,10 @@ public final class ConnectionEvent {
     private int failureErrno;
     private long startEpochNanos;
     private long lastUpdateEpochNanos;
+    /** The kernel's task comm: at most 16 bytes, not NUL-terminated here (length below). */
+    private final byte[] comm = new byte[COMM_CAPACITY];
+    private int commLength;
+    private long cgroupId;
 
     /** Clears every field, as if newly created. */
     public ConnectionEvent reset() {
@@ -71,6 +78,8 @@ public final class ConnectionEvent {
         failureErrno = 0;
         startEpochNanos = 0;
         lastUpdateEpochNanos = 0;
+        commLength = 0;
+        cgroupId = 0;
         return this;
     }
 
@@ -99,6 +108,9 @@ public final class ConnectionEvent {
         failureErrno = other.failureErrno;
         startEpochNanos = other.startEpochNanos;
         lastUpdateEpochNanos = other.lastUpdateEpochNanos;
+        System.arraycopy(other.comm, 0, comm, 0, COMM_CAPACITY);
+        commLength = other.commLength;
+        cgroupId = other.cgroupId;
         return this;
     }
 
@@ -199,4 +211,60 @@ public final class ConnectionEvent {
     public long lastUpdateEpochNanos() { return lastUpdateEpochNanos; }
 
     public ConnectionEvent lastUpdateEpochNanos(long value) { lastUpdateEpochNanos = value; return this; }
+
+    /**
+     * The process name buffer ({@code bpf_get_current_comm}), {@value #COMM_CAPACITY} bytes,
+     * writable in place: a backend copies the kernel's 16 bytes here, then calls
+     * {@link #commWritten()} (or {@link #commLength(int)}). Only the first {@link #commLength()}
+     * bytes are meaningful.
+     */
+    public byte[] commBytes() { return comm; }
+
+    /** Valid bytes in {@link #commBytes()}; 0 when the kernel did not capture a name. */
+    public int commLength() { return commLength; }
+
+    /** Sets how many bytes of {@link #commBytes()} hold the name (0..16). */
+    public ConnectionEvent commLength(int value) {
+        if (value < 0 || value > COMM_CAPACITY) {
+            throw new IllegalArgumentException("comm length must be 0..16: " + value);
+        }
+        commLength = value;
+        return this;
+    }
+
+    /**
+     * After the kernel's NUL-padded comm was copied into {@link #commBytes()}: the length
+     * becomes the number of bytes before the first NUL (16 when there is none).
+     */
+    public ConnectionEvent commWritten() {
+        int n = 0;
+        while (n < COMM_CAPACITY && comm[n] != 0) {
+            n++;
+        }
+        commLength = n;
+        return this;
+    }
+
+    /**
+     * Sets the process name from text (replay files, tests); truncated to 16 UTF-8 bytes like the
+     * kernel does. Allocates: backends write {@link #commBytes()} instead.
+     */
+    public ConnectionEvent comm(String value) {
+        byte[] bytes = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int n = Math.min(bytes.length, COMM_CAPACITY);
+        System.arraycopy(bytes, 0, comm, 0, n);
+        commLength = n;
+        return this;
+    }
+
+    /** Whether this event carries the same process name as these bytes. */
+    public boolean commEquals(byte[] other, int otherLength) {
+        return otherLength == commLength
+                && java.util.Arrays.equals(comm, 0, commLength, other, 0, otherLength);
+    }
+
+    /** The cgroup v2 id of the process (inode of its cgroup directory), 0 when unknown. */
+    public long cgroupId() { return cgroupId; }
+
+    public ConnectionEvent cgroupId(long value) { cgroupId = value; return this; }
 }

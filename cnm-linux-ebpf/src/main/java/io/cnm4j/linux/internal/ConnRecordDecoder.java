@@ -88,5 +88,8 @@ public final class ConnRecordDecoder {
         out.rttMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_SRTT_US)));
         out.rttVarMicros(Integer.toUnsignedLong(stats.get(U32, statsOffset + STATS_RTTVAR_US)));
         out.failureErrno(stats.get(U32, statsOffset + STATS_FAILURE_ERRNO));
+        out.cgroupId(stats.get(U64, statsOffset + STATS_CGROUP_ID));
+        MemorySegment.copy(stats, ValueLayout.JAVA_BYTE, statsOffset + STATS_COMM, out.commBytes(), 0, STATS_COMM_BYTES);
+        out.commWritten();
     }
 }

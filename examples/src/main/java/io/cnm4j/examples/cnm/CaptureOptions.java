@@ -133,8 +133,8 @@ record CaptureOptions(Duration interval, String backend, Path replay, boolean dn
      *
      * @throws io.cnm4j.core.BackendUnavailableException when no backend can run here
      */
-    NetworkMonitor open() {
-        NetworkMonitor.Builder builder = NetworkMonitor.builder().config(config());
+    NetworkMonitor open(io.cnm4j.core.Tagger... taggers) {
+        NetworkMonitor.Builder builder = NetworkMonitor.builder().config(config()).taggers(taggers);
         if (replay != null) {
             builder.backend(ReplayBackend.fromFile(replay));
         }

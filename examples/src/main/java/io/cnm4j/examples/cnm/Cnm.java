@@ -49,6 +49,8 @@ public final class Cnm {
               --export TARGET         also send every interval to kafka://HOST:PORT/TOPIC
                                       (conn to TOPIC, TOPIC.dns, TOPIC.telemetry) or to
                                       otlp://HOST:PORT[?temporality=delta]; repeatable
+              --tags                  tag connections: process, container, pod, host (see
+                                      the README's Tags section)
 
             map options:
               --duration DURATION     watch this long, then print (default 30s, or to the
@@ -56,6 +58,16 @@ public final class Cnm {
               --format FORMAT         mermaid (default) or dot: graph text; svg or png: an
                                       image drawn by Graphviz's dot (apt-get install graphviz)
               --output FILE           write to FILE instead of standard output (png needs it)
+              --by WHAT               nodes are groups: process, container, pod, service or
+                                      zone (from tags); untagged ends keep their default name
+
+            top options:
+              --group-by WHAT         rows are client → server groups: process, container,
+                                      pod, service or zone, with summed traffic
+
+            tag options (watch, top, map):
+              --tag-cidr "CIDR TAGS"  tag addresses in CIDR on both ends, e.g.
+                                      "10.1.0.0/16 zone:eu-west-1a"; repeatable
 
             fleet options:
               --from kafka://HOST:PORT/TOPIC   the connection topic the hosts export to

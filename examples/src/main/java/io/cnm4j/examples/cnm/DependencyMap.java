@@ -58,10 +58,20 @@ final class DependencyMap {
             .thenComparing(e -> e.to().label());
 
     private final ProcessNames names;
+    private final Grouping grouping;
     private final Map<List<Node>, Traffic> traffic = new LinkedHashMap<>();
 
     DependencyMap(ProcessNames names) {
+        this(names, null);
+    }
+
+    /**
+     * A map whose nodes are groups of {@code grouping} ({@code cnm map --by}); a side without the
+     * grouping's tags keeps the default label.
+     */
+    DependencyMap(ProcessNames names, Grouping grouping) {
         this.names = Objects.requireNonNull(names, "names");
+        this.grouping = grouping;
     }
 
     /** Adds every connection of a snapshot. */
@@ -71,10 +81,13 @@ final class DependencyMap {
 
     /** Adds one connection's interval counters. */
     void add(ConnectionStats c) {
-        Node process = new Node(NodeKind.PROCESS, processLabel(c));
-        List<Node> edge = c.direction() == Direction.INCOMING
-                ? List.of(new Node(NodeKind.ENDPOINT, Endpoints.remoteHost(c)), process)
-                : List.of(process, new Node(NodeKind.ENDPOINT, remoteEndpoint(c)));
+        boolean incoming = c.direction() == Direction.INCOMING;
+        String localGroup = grouping == null ? "" : incoming ? grouping.serverLabel(c) : grouping.clientLabel(c);
+        String remoteGroup = grouping == null ? "" : incoming ? grouping.clientLabel(c) : grouping.serverLabel(c);
+        Node process = new Node(NodeKind.PROCESS, localGroup.isEmpty() ? processLabel(c) : localGroup);
+        Node remote = new Node(NodeKind.ENDPOINT, !remoteGroup.isEmpty() ? remoteGroup
+                : incoming ? Endpoints.remoteHost(c) : remoteEndpoint(c));
+        List<Node> edge = incoming ? List.of(remote, process) : List.of(process, remote);
         Traffic t = traffic.computeIfAbsent(edge, e -> new Traffic());
         t.bytes += c.last().bytesSent() + c.last().bytesReceived();
         t.connections.add(c.key());
@@ -94,7 +107,11 @@ final class DependencyMap {
             return service;
         }
         int pid = c.key().pid();
-        String comm = names.nameOf(pid);
+        // the kernel's name survives the process; /proc only knows the living
+        String comm = c.tags().get("process_name");
+        if (comm == null) {
+            comm = names.nameOf(pid);
+        }
         if (!comm.isEmpty()) {
             return comm;
         }

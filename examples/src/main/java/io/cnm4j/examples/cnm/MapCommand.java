@@ -20,8 +20,19 @@ import java.util.Optional;
  * @param duration how long to watch, or null: 30 s, or to the end of the replay file
  * @param format the graph language or image format
  * @param output file to write, or null for standard output (never null for a binary format)
+ * @param grouping what nodes group ({@code --by}), or null for processes and endpoints
+ * @param cidrRules {@code --tag-cidr} rules
  */
-record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, Path output) implements Subcommand {
+record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, Path output, Grouping grouping,
+        List<String> cidrRules) implements Subcommand {
+    MapCommand {
+        cidrRules = List.copyOf(cidrRules);
+    }
+
+    MapCommand(CaptureOptions capture, Duration duration, MapFormat format, Path output) {
+        this(capture, duration, format, output, null, List.of());
+    }
+
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
     static final Duration DEFAULT_DURATION = Duration.ofSeconds(30);
 
@@ -30,6 +41,8 @@ record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, P
         accepted.put("--duration", OptionParser.Arity.ONE);
         accepted.put("--format", OptionParser.Arity.ONE);
         accepted.put("--output", OptionParser.Arity.ONE);
+        accepted.put("--by", OptionParser.Arity.ONE);
+        accepted.put(ToolTaggers.TAG_CIDR, OptionParser.Arity.MANY);
         OptionParser options = OptionParser.parse("map", args, accepted);
         MapFormat format = options.value("--format").isPresent()
                 ? MapFormat.byName(options.value("--format").get()) : MapFormat.MERMAID;
@@ -38,8 +51,11 @@ record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, P
             throw new UsageException(UsageException.Problem.MISSING_OPTION, "--output",
                     "--format " + format.optionValue() + " needs --output FILE: the image is binary");
         }
+        Grouping grouping = options.value("--by").isPresent() ? Grouping.byName("--by", options.value("--by").get()) : null;
+        List<String> cidrRules = options.values(ToolTaggers.TAG_CIDR);
+        ToolTaggers.cidrRules(cidrRules);
         return new MapCommand(CaptureOptions.from(options, DEFAULT_INTERVAL), options.duration("--duration", null),
-                format, output);
+                format, output, grouping, cidrRules);
     }
 
     @Override
@@ -89,8 +105,9 @@ record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, P
     private DependencyMap watch() {
         Duration total = duration != null ? duration
                 : capture.replay() != null ? capture.naturalDuration() : DEFAULT_DURATION;
-        DependencyMap map = new DependencyMap(ProcCommNames.host());
-        try (StopSignal stop = StopSignal.onShutdown(); NetworkMonitor monitor = capture.open()) {
+        DependencyMap map = new DependencyMap(ProcCommNames.host(), grouping);
+        try (StopSignal stop = StopSignal.onShutdown(); ToolTaggers tagging = ToolTaggers.open(cidrRules);
+                NetworkMonitor monitor = capture.open(tagging.taggers())) {
             stop.closeIfStuck(monitor);
             FlowClient client = monitor.registerClient("cnm-map");
             monitor.start();

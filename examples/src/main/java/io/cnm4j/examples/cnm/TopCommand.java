@@ -15,19 +15,35 @@ import java.util.List;
  *
  * @param capture how to capture
  */
-record TopCommand(CaptureOptions capture) implements Subcommand {
+record TopCommand(CaptureOptions capture, Grouping grouping, List<String> cidrRules) implements Subcommand {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
 
+    TopCommand {
+        cidrRules = List.copyOf(cidrRules);
+    }
+
+    TopCommand(CaptureOptions capture) {
+        this(capture, null, List.of());
+    }
+
     static TopCommand parse(List<String> args) throws UsageException {
-        OptionParser options = OptionParser.parse("top", args, CaptureOptions.accepted());
-        return new TopCommand(CaptureOptions.from(options, DEFAULT_INTERVAL));
+        java.util.Map<String, OptionParser.Arity> accepted = CaptureOptions.accepted();
+        accepted.put("--group-by", OptionParser.Arity.ONE);
+        accepted.put(ToolTaggers.TAG_CIDR, OptionParser.Arity.MANY);
+        OptionParser options = OptionParser.parse("top", args, accepted);
+        Grouping grouping = options.value("--group-by").isPresent()
+                ? Grouping.byName("--group-by", options.value("--group-by").get()) : null;
+        List<String> cidrRules = options.values(ToolTaggers.TAG_CIDR);
+        ToolTaggers.cidrRules(cidrRules);
+        return new TopCommand(CaptureOptions.from(options, DEFAULT_INTERVAL), grouping, cidrRules);
     }
 
     @Override
     public int run(Streams io) {
-        TopView view = new TopView(ProcCommNames.host(), ZoneId.systemDefault());
+        TopView view = new TopView(ProcCommNames.host(), ZoneId.systemDefault(), grouping);
         try (StopSignal stop = StopSignal.onShutdown();
-                NetworkMonitor monitor = capture.open();
+                ToolTaggers tagging = ToolTaggers.open(cidrRules);
+                NetworkMonitor monitor = capture.open(tagging.taggers());
                 Terminal terminal = Terminal.open(io.in())) {
             stop.closeIfStuck(monitor);
             stop.closeIfStuck(terminal);

@@ -34,14 +34,21 @@ final class TopView {
 
     private final ProcessNames names;
     private final DateTimeFormatter clock;
+    private final Grouping grouping;
 
     /**
      * @param names process names for the PROCESS column
      * @param zone time zone of the clock in the status line
      */
     TopView(ProcessNames names, ZoneId zone) {
+        this(names, zone, null);
+    }
+
+    /** A view whose rows are client → server groups of {@code grouping} ({@code --group-by}), when not null. */
+    TopView(ProcessNames names, ZoneId zone, Grouping grouping) {
         this.names = names;
         this.clock = CLOCK.withZone(zone);
+        this.grouping = grouping;
     }
 
     /**
@@ -57,21 +64,10 @@ final class TopView {
 
         List<String> lines = new ArrayList<>(height);
         lines.add(status(snapshot, width));
-        lines.add(String.format(Locale.ROOT, "%-" + PROCESS + "s %" + PID + "s %-" + DIR + "s %-" + remote + "s %"
-                + BYTES + "s %" + BYTES + "s %" + RTT + "s %" + COUNT + "s %" + COUNT + "s",
-                "PROCESS", "PID", "DIR", "REMOTE", "SENT", "RECV", "RTT", "RETR", "FAIL"));
-        List<ConnectionStats> connections = new ArrayList<>(snapshot.connections());
-        connections.sort(busiestFirst());
-        if (connections.isEmpty()) {
-            lines.add("  (no connection activity in this interval)");
-        }
-        boolean overflow = connections.size() > connectionRows;
-        int shown = overflow ? connectionRows - 1 : connections.size();
-        for (int i = 0; i < shown; i++) {
-            lines.add(row(connections.get(i), remote));
-        }
-        if (overflow) {
-            lines.add("  ... " + (connections.size() - shown) + " more connections");
+        if (grouping != null) {
+            TopGroups.render(grouping, snapshot, width, connectionRows, lines);
+        } else {
+            connectionRows(snapshot, remote, connectionRows, lines);
         }
         lines.add("");
         int domainWidth = Math.max(MIN_REMOTE, width - DNS_NUMBERS);
@@ -88,6 +84,25 @@ final class TopView {
         return String.join("\n", frame.stream().map(line -> fit(line, width)).toList());
     }
 
+    private void connectionRows(FlowSnapshot snapshot, int remote, int connectionRows, List<String> lines) {
+        lines.add(String.format(Locale.ROOT, "%-" + PROCESS + "s %" + PID + "s %-" + DIR + "s %-" + remote + "s %"
+                + BYTES + "s %" + BYTES + "s %" + RTT + "s %" + COUNT + "s %" + COUNT + "s",
+                "PROCESS", "PID", "DIR", "REMOTE", "SENT", "RECV", "RTT", "RETR", "FAIL"));
+        List<ConnectionStats> connections = new ArrayList<>(snapshot.connections());
+        connections.sort(busiestFirst());
+        if (connections.isEmpty()) {
+            lines.add("  (no connection activity in this interval)");
+        }
+        boolean overflow = connections.size() > connectionRows;
+        int shown = overflow ? connectionRows - 1 : connections.size();
+        for (int i = 0; i < shown; i++) {
+            lines.add(row(connections.get(i), remote));
+        }
+        if (overflow) {
+            lines.add("  ... " + (connections.size() - shown) + " more connections");
+        }
+    }
+
     private String status(FlowSnapshot snapshot, int width) {
         String left = String.format(Locale.ROOT, "cnm4j top %s  backend %s  connections %d  loss %d",
                 clock.format(snapshot.timestamp()), snapshot.backend(), snapshot.connections().size(),
@@ -102,10 +117,16 @@ final class TopView {
         long failures = c.tcpFailures().values().stream().mapToLong(Long::longValue).sum();
         return String.format(Locale.ROOT, "%-" + PROCESS + "s %" + PID + "s %-" + DIR + "s %-" + remote + "s %"
                 + BYTES + "s %" + BYTES + "s %" + RTT + "s %" + COUNT + "d %" + COUNT + "d",
-                cutHead(names.nameOf(pid), PROCESS), pid == 0 ? "-" : Integer.toString(pid), direction(c.direction()),
+                cutHead(processName(c), PROCESS), pid == 0 ? "-" : Integer.toString(pid), direction(c.direction()),
                 cutTail(Endpoints.remoteWithPort(c), remote), Units.compactBytes(c.last().bytesSent()),
                 Units.compactBytes(c.last().bytesReceived()), Units.micros(c.rttMicros()), c.last().retransmits(),
                 failures);
+    }
+
+    /** The kernel's name (a process that exited keeps it), else what /proc says now. */
+    private String processName(ConnectionStats c) {
+        String tagged = c.tags().get("process_name");
+        return tagged != null ? tagged : names.nameOf(c.key().pid());
     }
 
     /** Interval bytes (sent + received) descending; then pid, remote endpoint and local port for a stable order. */

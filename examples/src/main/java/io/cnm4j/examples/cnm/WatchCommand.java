@@ -29,17 +29,20 @@ import java.util.function.Consumer;
  * @param output file to write, or null for standard output
  * @param duration how long to run, or null: until Ctrl-C, or to the end of the replay file
  * @param exports where else each snapshot goes
+ * @param tagged with {@code --tags}: process, container, Kubernetes, host and CIDR tags on each connection
+ * @param cidrRules {@code --tag-cidr} rules (imply {@code --tags})
  */
-record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration, List<ExportTarget> exports)
-        implements Subcommand {
+record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration, List<ExportTarget> exports,
+        boolean tagged, List<String> cidrRules) implements Subcommand {
     static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
     WatchCommand {
         exports = List.copyOf(exports);
+        cidrRules = List.copyOf(cidrRules);
     }
 
     WatchCommand(CaptureOptions capture, boolean json, Path output, Duration duration) {
-        this(capture, json, output, duration, List.of());
+        this(capture, json, output, duration, List.of(), false, List.of());
     }
 
     static WatchCommand parse(List<String> args) throws UsageException {
@@ -48,13 +51,18 @@ record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration 
         accepted.put("--output", OptionParser.Arity.ONE);
         accepted.put("--duration", OptionParser.Arity.ONE);
         accepted.put(ExportTarget.OPTION, OptionParser.Arity.MANY);
+        accepted.put("--tags", OptionParser.Arity.FLAG);
+        accepted.put(ToolTaggers.TAG_CIDR, OptionParser.Arity.MANY);
         OptionParser options = OptionParser.parse("watch", args, accepted);
         List<ExportTarget> exports = new ArrayList<>();
         for (String target : options.values(ExportTarget.OPTION)) {
             exports.add(ExportTarget.parse(target));
         }
+        List<String> cidrRules = options.values(ToolTaggers.TAG_CIDR);
+        ToolTaggers.cidrRules(cidrRules);
         return new WatchCommand(CaptureOptions.from(options, DEFAULT_INTERVAL), options.has("--json"),
-                options.value("--output").map(Path::of).orElse(null), options.duration("--duration", null), exports);
+                options.value("--output").map(Path::of).orElse(null), options.duration("--duration", null), exports,
+                options.has("--tags") || !cidrRules.isEmpty(), cidrRules);
     }
 
     @Override
@@ -63,7 +71,8 @@ record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration 
         PollLoop loop = new PollLoop(capture.interval(), total);
         // The monitor opens first: when capture cannot run here, an existing --output file stays intact.
         try (StopSignal stop = StopSignal.onShutdown();
-                NetworkMonitor monitor = capture.open();
+                ToolTaggers tagging = tagged ? ToolTaggers.open(cidrRules) : null;
+                NetworkMonitor monitor = tagging == null ? capture.open() : capture.open(tagging.taggers());
                 OutputStream file = output == null ? null : Files.newOutputStream(output)) {
             OutputStream target = file == null ? io.out() : file;
             stop.closeIfStuck(monitor);
