@@ -5,6 +5,7 @@ import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.internal.KeyedFlowId;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -32,23 +33,17 @@ public final class ConnRecordDecoder {
         this.monotonicToEpochNanos = monotonicToEpochNanos;
     }
 
-    /** The id the state engine tracks a flow by: the cookie for TCP, cookie and peer for UDP. */
+    /**
+     * The id the state engine tracks a flow by: the cookie for TCP; for UDP a keyed hash of cookie
+     * and peer, since the peer is chosen by whoever sends (see {@link KeyedFlowId}).
+     */
     public static long flowId(MemorySegment key, long keyOffset) {
         long cookie = key.get(U64, keyOffset + KEY_COOKIE);
         if (key.get(ValueLayout.JAVA_BYTE, keyOffset + KEY_PROTOCOL) == PROTOCOL_TCP) {
             return cookie;
         }
-        long h = cookie * 0x9E3779B97F4A7C15L;
-        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR));
-        h = mix(h ^ key.get(U64, keyOffset + KEY_RADDR + 8));
-        return mix(h ^ (key.get(U16, keyOffset + KEY_RPORT) & 0xFFFF));
-    }
-
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        return h;
+        return KeyedFlowId.PROCESS.of(cookie, key.get(U64, keyOffset + KEY_RADDR),
+                key.get(U64, keyOffset + KEY_RADDR + 8), key.get(U16, keyOffset + KEY_RPORT));
     }
 
     /**
