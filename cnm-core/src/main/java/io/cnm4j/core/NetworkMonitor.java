@@ -72,7 +72,8 @@ public final class NetworkMonitor implements AutoCloseable {
         this.activeConsumer = engine::apply;
         this.backend = provider.open(new BackendContext(config, pipeline));
         this.backendName = provider.name();
-        this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
+        this.capabilities = new Capabilities(backendName, backend.features(), selection.refused(),
+                backend.provenance());
     }
 
     /** A builder with the default configuration and backend discovery. */
