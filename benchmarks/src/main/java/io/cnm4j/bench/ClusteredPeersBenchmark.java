@@ -6,7 +6,7 @@ import io.cnm4j.core.Family;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Protocol;
 import io.cnm4j.core.internal.ConnectionStateEngine;
-import io.cnm4j.core.internal.KeyedFlowId;
+import io.cnm4j.core.internal.KeyedHash;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -26,12 +26,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One interval of a UDP server socket that {@value #PEERS} IPv6 peers talk to: each peer's flow
- * gets its id the way the eBPF backend derives it ({@link KeyedFlowId} of cookie and peer), its
- * update is applied to the state engine, and a client reads the interval. {@code peers=clustered}
- * uses the peers an attacker in one /64 would choose against the former unkeyed id: interface ids
- * solved so that every former id falls in the same slot of the engine's table (quadratic probing
- * work before the fix); {@code random} uses random peers. The clustered case must stay within 2x of
- * the random one ({@link CollisionRatios} prints the ratio). One operation is one interval.
+ * gets its id the way the eBPF backend derives it ({@link KeyedHash} of cookie and peer), its
+ * update is applied to the state engine, and a client reads the interval. Peers are chosen by an
+ * attacker in one /64: {@code peers=clustered} solves interface ids so that every former unkeyed id
+ * falls in the same slot of the engine's table (quadratic probing work before the fix);
+ * {@code peers=samehash} picks interface ids whose {@link java.net.InetAddress#hashCode()} is one
+ * value, so that every connection key lands in one bin of the maps a read aggregates with.
+ * {@code random} uses random peers. The attacked cases must stay within 2x of the random one
+ * ({@link CollisionRatios} prints the ratios). One operation is one interval.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +50,7 @@ public class ClusteredPeersBenchmark {
     private static final long PREFIX_WORD = 0x6600_0000_b80d_0120L;
     private static final String CLIENT = "peers-bench";
 
-    @Param({"random", "clustered"})
+    @Param({"random", "clustered", "samehash"})
     public String peers;
 
     private final ConnectionEvent event = new ConnectionEvent();
@@ -69,16 +71,38 @@ public class ClusteredPeersBenchmark {
                 if (FormerUdpFlowIdAttack.formerSlotHash(COOKIE, word0[i], word1[i], PEER_PORT) != 0) {
                     throw new IllegalStateException("peer " + i + " escapes the cluster");
                 }
+            } else if ("samehash".equals(peers)) {
+                word0[i] = PREFIX_WORD;
+                word1[i] = interfaceIdWithFixedHash(i);
             } else {
                 word0[i] = random.nextLong();
                 word1[i] = random.nextLong();
             }
+        }
+        if ("samehash".equals(peers)) {
+            requireOneHash();
         }
         engine = new ConnectionStateEngine(MonitorConfig.builder().maxTrackedConnections(2 * PEERS)
                 .maxClientConnections(2 * PEERS).build());
         engine.registerClient(CLIENT, true, 0);
         // The first interval creates every flow; the measured ones update them, as intervals do.
         interval();
+    }
+
+    /**
+     * Inet6Address hashes an address as the sum of its four 32-bit words (bytes read signed). With
+     * every byte below 128 the words are plain numbers: the third counts {@code n} in 7-bit digits
+     * and the fourth is its digit-wise complement to 0x7F7F7F7F, so their sum never changes.
+     */
+    private static long interfaceIdWithFixedHash(int n) {
+        int third = 0;
+        for (int digit = 0; digit < 4; digit++) {
+            third |= (n >>> (7 * digit) & 0x7F) << (8 * digit);
+        }
+        int fourth = 0x7F7F7F7F - third;
+        long bigEndian = (long) third << 32 | (fourth & 0xFFFFFFFFL);
+        // The decoder reads the address as little-endian words.
+        return Long.reverseBytes(bigEndian);
     }
 
     @Benchmark
@@ -94,6 +118,21 @@ public class ClusteredPeersBenchmark {
         return read.size();
     }
 
+    private void requireOneHash() {
+        java.util.Set<Integer> hashes = new java.util.HashSet<>();
+        for (int i = 0; i < PEERS; i++) {
+            fill(i);
+            try {
+                hashes.add(java.net.InetAddress.getByAddress(event.remoteAddress()).hashCode());
+            } catch (java.net.UnknownHostException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        if (hashes.size() != 1) {
+            throw new IllegalStateException(hashes.size() + " distinct address hashes");
+        }
+    }
+
     private ConnectionEvent fill(int peer) {
         byte[] remote = event.remoteAddress();
         for (int b = 0; b < 8; b++) {
@@ -102,7 +141,7 @@ public class ClusteredPeersBenchmark {
         }
         event.localAddress()[15] = 1;
         return event.kind(ConnectionEvent.Kind.UPDATE)
-                .flowId(KeyedFlowId.PROCESS.of(COOKIE, word0[peer], word1[peer], PEER_PORT))
+                .flowId(KeyedHash.PROCESS.flowId(COOKIE, word0[peer], word1[peer], PEER_PORT))
                 .cookie(COOKIE)
                 .family(Family.V6)
                 .protocol(Protocol.UDP)

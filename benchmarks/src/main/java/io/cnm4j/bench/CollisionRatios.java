@@ -21,7 +21,9 @@ public final class CollisionRatios {
     public static void main(String[] args) throws Exception {
         CommandLineOptions commandLine = new CommandLineOptions(args);
         report(run(commandLine, DnsCollisionBenchmark.class), "domains", "colliding", "random");
-        report(run(commandLine, ClusteredPeersBenchmark.class), "peers", "clustered", "random");
+        Collection<RunResult> peers = run(commandLine, ClusteredPeersBenchmark.class);
+        report(peers, "peers", "clustered", "random");
+        report(peers, "peers", "samehash", "random");
     }
 
     private static Collection<RunResult> run(CommandLineOptions commandLine, Class<?> benchmark)

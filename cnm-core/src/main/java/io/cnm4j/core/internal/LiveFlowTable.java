@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  * or because a sender chose its peer to hit another flow's id. Such flows are chained behind the
  * first one with that id and stay separate, so an event is never absorbed into a flow it does not
  * describe. Chains are normally one flow long: backends derive ids with a secret key
- * ({@link KeyedFlowId}).
+ * ({@link KeyedHash}).
  *
  * <p>Not thread-safe: confined to the engine.
  */

@@ -5,7 +5,7 @@ import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
-import io.cnm4j.core.internal.KeyedFlowId;
+import io.cnm4j.core.internal.KeyedHash;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -35,14 +35,14 @@ public final class ConnRecordDecoder {
 
     /**
      * The id the state engine tracks a flow by: the cookie for TCP; for UDP a keyed hash of cookie
-     * and peer, since the peer is chosen by whoever sends (see {@link KeyedFlowId}).
+     * and peer, since the peer is chosen by whoever sends (see {@link KeyedHash}).
      */
     public static long flowId(MemorySegment key, long keyOffset) {
         long cookie = key.get(U64, keyOffset + KEY_COOKIE);
         if (key.get(ValueLayout.JAVA_BYTE, keyOffset + KEY_PROTOCOL) == PROTOCOL_TCP) {
             return cookie;
         }
-        return KeyedFlowId.PROCESS.of(cookie, key.get(U64, keyOffset + KEY_RADDR),
+        return KeyedHash.PROCESS.flowId(cookie, key.get(U64, keyOffset + KEY_RADDR),
                 key.get(U64, keyOffset + KEY_RADDR + 8), key.get(U16, keyOffset + KEY_RPORT));
     }
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class KeyedFlowIdTest {
+class KeyedHashTest {
     private static final long COOKIE = 4242;
     private static final long PREFIX_WORD = FormerUdpFlowId.littleEndianWord(
             new byte[] {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0}, 0);
@@ -16,9 +16,9 @@ class KeyedFlowIdTest {
     void isSipHash24OfTheReferenceVector() {
         // key 00..0f, message 00..1f (32 bytes): output of the reference implementation
         // (also openssl mac -macopt hexkey:000102030405060708090a0b0c0d0e0f -macopt size:8 SIPHASH)
-        KeyedFlowId ids = new KeyedFlowId(0x0706050403020100L, 0x0F0E0D0C0B0A0908L);
+        KeyedHash ids = new KeyedHash(0x0706050403020100L, 0x0F0E0D0C0B0A0908L);
 
-        long hash = ids.siphash24(0x0706050403020100L, 0x0F0E0D0C0B0A0908L, 0x1716151413121110L,
+        long hash = ids.hash(0x0706050403020100L, 0x0F0E0D0C0B0A0908L, 0x1716151413121110L,
                 0x1F1E1D1C1B1A1918L);
 
         assertThat(hash).isEqualTo(0x7127512F72F27CCEL);
@@ -34,26 +34,26 @@ class KeyedFlowIdTest {
         assertThat(FormerUdpFlowId.of(COOKIE, ATTACKER_PREFIX_WORD, attackerWord1, 53)).isEqualTo(victimFormerId);
 
         // when
-        long victim = KeyedFlowId.PROCESS.of(COOKIE, PREFIX_WORD, victimWord1, 53);
-        long attacker = KeyedFlowId.PROCESS.of(COOKIE, ATTACKER_PREFIX_WORD, attackerWord1, 53);
+        long victim = KeyedHash.PROCESS.flowId(COOKIE, PREFIX_WORD, victimWord1, 53);
+        long attacker = KeyedHash.PROCESS.flowId(COOKIE, ATTACKER_PREFIX_WORD, attackerWord1, 53);
 
         // then
         assertThat(attacker).isNotEqualTo(victim);
-        assertThat(KeyedFlowId.PROCESS.of(COOKIE, PREFIX_WORD, victimWord1, 53)).isEqualTo(victim);
+        assertThat(KeyedHash.PROCESS.flowId(COOKIE, PREFIX_WORD, victimWord1, 53)).isEqualTo(victim);
     }
 
     @Test
     void anotherKeyGivesAnotherId() {
-        long underOneKey = new KeyedFlowId(1, 2).of(COOKIE, PREFIX_WORD, 7, 53);
-        long underAnother = new KeyedFlowId(1, 3).of(COOKIE, PREFIX_WORD, 7, 53);
+        long underOneKey = new KeyedHash(1, 2).flowId(COOKIE, PREFIX_WORD, 7, 53);
+        long underAnother = new KeyedHash(1, 3).flowId(COOKIE, PREFIX_WORD, 7, 53);
 
         assertThat(underAnother).isNotEqualTo(underOneKey);
     }
 
     @Test
     void portReadAsASignedShortCountsAsUnsigned() {
-        KeyedFlowId ids = new KeyedFlowId(5, 6);
+        KeyedHash ids = new KeyedHash(5, 6);
 
-        assertThat(ids.of(COOKIE, PREFIX_WORD, 7, (short) 53000)).isEqualTo(ids.of(COOKIE, PREFIX_WORD, 7, 53000));
+        assertThat(ids.flowId(COOKIE, PREFIX_WORD, 7, (short) 53000)).isEqualTo(ids.flowId(COOKIE, PREFIX_WORD, 7, 53000));
     }
 }

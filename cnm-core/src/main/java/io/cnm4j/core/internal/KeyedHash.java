@@ -3,22 +3,21 @@ package io.cnm4j.core.internal;
 import java.security.SecureRandom;
 
 /**
- * Derives the id of a flow that a socket cookie alone does not identify (one peer of an unconnected
- * UDP socket) with SipHash-2-4 (Aumasson and Bernstein, 2012) under a secret key. Peers are chosen
- * by whoever sends the datagrams; with an unkeyed, invertible mix a sender could pick peers whose ids
- * cluster in the engine's table or equal another flow's id. Under a secret 128-bit key the ids of
- * chosen peers are unpredictable, so neither can be aimed at.
+ * SipHash-2-4 (Aumasson and Bernstein, 2012) under a secret key, for hashing values that others
+ * choose: peers pick their addresses, so with an unkeyed (let alone invertible) mix a sender could
+ * pick values whose hashes cluster in a table or equal another flow's id. Under a secret 128-bit
+ * key the hashes of chosen values are unpredictable, so neither can be aimed at.
  *
- * <p>The four inputs are hashed as the 32-byte little-endian encoding of four 64-bit words:
- * cookie, the two halves of the peer's IPv6 (or IPv4-mapped) address, the peer port.
+ * <p>{@link #flowId} derives the id of a flow that a socket cookie alone does not identify (one peer
+ * of an unconnected UDP socket); {@link #hash} serves hash codes of keys built from such values.
  *
  * <p>Immutable and thread-safe. {@link #PROCESS} holds a key drawn once per process from
- * {@link SecureRandom}; ids are therefore only comparable within one process, which is all the
- * state engine needs.
+ * {@link SecureRandom}; hashes are therefore only comparable within one process, which is all the
+ * state engine and hash maps need.
  */
-public final class KeyedFlowId {
+public final class KeyedHash {
     /** The instance every backend of this process uses, keyed with a random secret. */
-    public static final KeyedFlowId PROCESS = random();
+    public static final KeyedHash PROCESS = random();
 
     private static final int MESSAGE_BYTES = 32;
 
@@ -26,29 +25,30 @@ public final class KeyedFlowId {
     private final long key1;
 
     /** Ids under the 128-bit key {@code key0 | key1 << 64} (each half read little-endian, as SipHash does). */
-    public KeyedFlowId(long key0, long key1) {
+    public KeyedHash(long key0, long key1) {
         this.key0 = key0;
         this.key1 = key1;
     }
 
-    private static KeyedFlowId random() {
+    private static KeyedHash random() {
         SecureRandom random = new SecureRandom();
-        return new KeyedFlowId(random.nextLong(), random.nextLong());
+        return new KeyedHash(random.nextLong(), random.nextLong());
     }
 
     /**
-     * The id of the flow between the socket {@code cookie} and one peer.
+     * The id of the flow between the socket {@code cookie} and one peer: the hash of the four
+     * words cookie, the two halves of the peer's IPv6 (or IPv4-mapped) address, the peer port.
      *
      * @param peerHigh first 8 bytes of the peer address, as one little-endian word
      * @param peerLow  last 8 bytes of the peer address, as one little-endian word
      * @param peerPort the peer's port
      */
-    public long of(long cookie, long peerHigh, long peerLow, int peerPort) {
-        return siphash24(cookie, peerHigh, peerLow, peerPort & 0xFFFFL);
+    public long flowId(long cookie, long peerHigh, long peerLow, int peerPort) {
+        return hash(cookie, peerHigh, peerLow, peerPort & 0xFFFFL);
     }
 
     /** SipHash-2-4 of the 32-byte message made of the four little-endian words {@code m0..m3}. */
-    long siphash24(long m0, long m1, long m2, long m3) {
+    public long hash(long m0, long m1, long m2, long m3) {
         long v0 = key0 ^ 0x736f6d6570736575L;
         long v1 = key1 ^ 0x646f72616e646f6dL;
         long v2 = key0 ^ 0x6c7967656e657261L;
