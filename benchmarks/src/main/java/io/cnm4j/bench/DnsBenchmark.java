@@ -103,7 +103,7 @@ public class DnsBenchmark {
                 && telemetry.get("dns_answers_cached") == lookups
                 && telemetry.get("dns_pending_queries") == 0
                 && telemetry.get("dns_parse_errors") == 0
-                && telemetry.get("dns_unmatched_responses") == 0
+                && telemetry.get("dns_unsolicited_responses") == 0
                 && telemetry.get("dns_duplicate_queries") == 0,
                 lookups + " lookups, telemetry " + telemetry);
     }

@@ -12,16 +12,26 @@ import java.util.Objects;
  * @param backend name of the backend in use
  * @param features every {@link Feature} with its status
  * @param refusedBackends other backends by name, with the reason each was not used
+ * @param provenance what the backend loaded into the process and the kernel, by name (for the eBPF
+ *                   backend: {@code libbpf_path}, {@code libbpf_version}, {@code libbpf_sha256},
+ *                   {@code bpf_object_sha256})
  */
-public record Capabilities(String backend, Map<Feature, FeatureStatus> features, Map<String, String> refusedBackends) {
+public record Capabilities(String backend, Map<Feature, FeatureStatus> features, Map<String, String> refusedBackends,
+        Map<String, String> provenance) {
     public Capabilities {
         Objects.requireNonNull(backend, "backend");
+        provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
         EnumMap<Feature, FeatureStatus> complete = new EnumMap<>(Feature.class);
         for (Feature feature : Feature.values()) {
             complete.put(feature, features.getOrDefault(feature, FeatureStatus.off("not provided by " + backend)));
         }
         features = java.util.Collections.unmodifiableMap(complete);
         refusedBackends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refusedBackends));
+    }
+
+    /** Capabilities of a backend that reports no provenance. */
+    public Capabilities(String backend, Map<Feature, FeatureStatus> features, Map<String, String> refusedBackends) {
+        this(backend, features, refusedBackends, Map.of());
     }
 
     /** True when the feature is on. */
@@ -36,6 +46,8 @@ public record Capabilities(String backend, Map<Feature, FeatureStatus> features,
                 feature.name().toLowerCase(java.util.Locale.ROOT), status.enabled() ? "on" : "off", status.reason())));
         refusedBackends.forEach((name, why) -> out.append("  refused backend ").append(name).append(": ")
                 .append(why).append('\n'));
+        provenance.forEach((name, value) -> out.append("  loaded ").append(name).append(": ").append(value)
+                .append('\n'));
         return out.toString();
     }
 }

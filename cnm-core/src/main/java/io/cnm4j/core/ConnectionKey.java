@@ -1,11 +1,20 @@
 package io.cnm4j.core;
 
+import io.cnm4j.core.internal.KeyedHash;
 import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Objects;
 
 /**
  * The tuple that identifies a connection for delivery: connections with equal keys and
  * direction are aggregated in a snapshot, whatever their socket cookies.
+ *
+ * <p>Peers choose their addresses, and {@link InetAddress#hashCode()} of an IPv6 address is the
+ * sum of its four words, easy to make collide. So the hash code is a keyed hash with a per-process
+ * secret (it differs between processes), and keys are ordered (family, protocol, remote address
+ * bytes and port, local address bytes and port, pid, netns), so that even colliding keys would
+ * share a balanced tree, not a list, in a hash map.
  *
  * @param family address family
  * @param protocol transport protocol
@@ -24,7 +33,16 @@ public record ConnectionKey(
         InetAddress remoteAddress,
         int remotePort,
         int pid,
-        long netns) {
+        long netns) implements Comparable<ConnectionKey> {
+
+    private static final Comparator<ConnectionKey> ORDER = Comparator.comparing(ConnectionKey::family)
+            .thenComparing(ConnectionKey::protocol)
+            .thenComparing((a, b) -> compareAddresses(a.remoteAddress, b.remoteAddress))
+            .thenComparingInt(ConnectionKey::remotePort)
+            .thenComparing((a, b) -> compareAddresses(a.localAddress, b.localAddress))
+            .thenComparingInt(ConnectionKey::localPort)
+            .thenComparingInt(ConnectionKey::pid)
+            .thenComparingLong(ConnectionKey::netns);
 
     public ConnectionKey {
         Objects.requireNonNull(family, "family");
@@ -34,6 +52,35 @@ public record ConnectionKey(
         if (localPort < 0 || localPort > 0xFFFF || remotePort < 0 || remotePort > 0xFFFF) {
             throw new IllegalArgumentException("port out of range: " + localPort + ", " + remotePort);
         }
+    }
+
+    @Override
+    public int hashCode() {
+        byte[] local = localAddress.getAddress();
+        byte[] remote = remoteAddress.getAddress();
+        long addresses = KeyedHash.PROCESS.hash(word(local, 0), word(local, 8), word(remote, 0), word(remote, 8));
+        long all = KeyedHash.PROCESS.hash(addresses,
+                (long) localPort << 48 | (long) remotePort << 32 | Integer.toUnsignedLong(pid), netns,
+                (long) family.ordinal() << 8 | protocol.ordinal());
+        return (int) (all ^ all >>> 32);
+    }
+
+    /** The big-endian word at {@code offset}; missing bytes (past an IPv4 address) count as zero. */
+    private static long word(byte[] address, int offset) {
+        long word = 0;
+        for (int i = offset; i < offset + 8; i++) {
+            word = word << 8 | (i < address.length ? address[i] & 0xFF : 0);
+        }
+        return word;
+    }
+
+    @Override
+    public int compareTo(ConnectionKey other) {
+        return ORDER.compare(this, other);
+    }
+
+    private static int compareAddresses(InetAddress a, InetAddress b) {
+        return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
     }
 
     @Override

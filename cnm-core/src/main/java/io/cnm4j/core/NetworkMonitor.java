@@ -74,7 +74,8 @@ public final class NetworkMonitor implements AutoCloseable {
             FlowBackendProvider provider = selection.chosen();
             this.backend = provider.open(new BackendContext(config, pipeline));
             this.backendName = provider.name();
-            this.capabilities = new Capabilities(backendName, backend.features(), selection.refused());
+            this.capabilities = new Capabilities(backendName, backend.features(), selection.refused(),
+                    backend.provenance());
         } else {
             this.backend = new DisabledBackend();
             this.backendName = DisabledBackend.NAME;

@@ -27,6 +27,8 @@ public final class Telemetry {
     public static final String DNS_STATS_DROPPED = "dns_stats_dropped";
     /** DNS statistics entries dropped because a consumer's pending statistics were full. */
     public static final String CLIENT_DNS_STATS_DROPPED = "client_dns_stats_dropped";
+    /** Flows that arrived while another live flow had the same backend id; kept apart, never merged. */
+    public static final String FLOW_ID_COLLISIONS = "flow_id_collisions";
     /** Calls of a listener that threw. */
     public static final String LISTENER_FAILURES = "listener_failures";
     /** Intervals a listener missed because it was still busy with an earlier snapshot. */

@@ -12,6 +12,8 @@ public enum DnsMatchOutcome {
     RESPONSE_MATCHED,
     /** A response that came after the timeout; the listener was called with a timeout. */
     RESPONSE_AFTER_TIMEOUT,
-    /** A response with no pending query (never seen, dropped, or already expired); counted. */
-    RESPONSE_UNMATCHED
+    /** A response with no pending query (never asked for, dropped, or already expired); counted. */
+    RESPONSE_UNSOLICITED,
+    /** A response whose key is pending but whose question differs; counted, the query keeps waiting. */
+    RESPONSE_MISMATCHED
 }

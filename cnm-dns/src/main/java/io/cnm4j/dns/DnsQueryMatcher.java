@@ -8,12 +8,15 @@ import java.util.Objects;
  * Pairs captured DNS queries with their responses and reports each completed query, with its
  * response code and latency, or as a timeout, to a {@link DnsQueryListener}.
  *
- * <p>A query and its response share the key (client address, client port, server address, IP
- * protocol, transaction id), as in RFC 5452 §9.1. Latency is measured between the capture
+ * <p>A query and its response share the key (client address, client port, server address, server
+ * port, IP protocol, transaction id), and the response must repeat the query's question (name and
+ * type), as RFC 5452 §9.1 asks of a resolver accepting an answer. Latency is measured between the capture
  * timestamps passed in, in nanoseconds from any single clock. A query without a response within the
  * timeout is reported as a timeout, either when {@link #expire} runs or when its late response
- * arrives. Queries beyond the pending-query limit are dropped, and responses without a pending
- * query are dropped; both are counted, never silently lost.
+ * arrives. Queries beyond the pending-query limit are dropped; responses without a pending query
+ * (unsolicited: anyone can send a packet from port 53) and responses whose question differs from
+ * the pending query's (mismatched) are dropped and leave the pending query waiting; all are
+ * counted, never silently lost. Only a matched response may be trusted to label addresses.
  *
  * <p>After construction nothing is allocated per message except the String of a domain the
  * {@link DomainInterner} has not seen recently.
@@ -34,7 +37,8 @@ public final class DnsQueryMatcher {
     private final CompletedDnsQuery completed = new CompletedDnsQuery();
 
     private long matchedResponses;
-    private long unmatchedResponses;
+    private long unsolicitedResponses;
+    private long mismatchedResponses;
     private long timeouts;
     private long duplicateQueries;
     private long queriesDroppedAtCapacity;
@@ -93,9 +97,14 @@ public final class DnsQueryMatcher {
         return matchedResponses;
     }
 
-    /** Responses dropped because no query was pending for them. */
-    public long unmatchedResponses() {
-        return unmatchedResponses;
+    /** Responses dropped because no query was pending for their key: never asked for, or too late. */
+    public long unsolicitedResponses() {
+        return unsolicitedResponses;
+    }
+
+    /** Responses dropped because their question (name or type) differs from their pending query's. */
+    public long mismatchedResponses() {
+        return mismatchedResponses;
     }
 
     /** Queries reported as timeouts, by {@link #expire} or because their response came too late. */
@@ -114,7 +123,7 @@ public final class DnsQueryMatcher {
     }
 
     private DnsMatchOutcome onQuery(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
-        long tag = keyTag(flow.sourcePort(), flow.ipProtocol(), message.id());
+        long tag = keyTag(flow.sourcePort(), flow.destinationPort(), flow.ipProtocol(), message.id());
         if (pending.find(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(), flow.destinationLow(), tag)
                 != PendingQueryTable.NONE) {
             duplicateQueries++;
@@ -130,12 +139,18 @@ public final class DnsQueryMatcher {
     }
 
     private DnsMatchOutcome onResponse(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
-        long tag = keyTag(flow.destinationPort(), flow.ipProtocol(), message.id());
+        long tag = keyTag(flow.destinationPort(), flow.sourcePort(), flow.ipProtocol(), message.id());
         int entry = pending.find(flow.destinationHigh(), flow.destinationLow(), flow.sourceHigh(),
                 flow.sourceLow(), tag);
         if (entry == PendingQueryTable.NONE) {
-            unmatchedResponses++;
-            return DnsMatchOutcome.RESPONSE_UNMATCHED;
+            unsolicitedResponses++;
+            return DnsMatchOutcome.RESPONSE_UNSOLICITED;
+        }
+        // Pending domains come from the same interner, so equal names are usually the same String.
+        if (message.questionType() != pending.queryType(entry)
+                || !pending.domain(entry).equals(message.questionName(domains))) {
+            mismatchedResponses++;
+            return DnsMatchOutcome.RESPONSE_MISMATCHED;
         }
         if (captureTimeNanos - pending.queryNanos(entry) >= timeoutNanos) {
             timeouts++;
@@ -161,8 +176,8 @@ public final class DnsQueryMatcher {
         listener.onQueryCompleted(completed);
     }
 
-    private static long keyTag(int clientPort, int ipProtocol, int transactionId) {
-        return ((long) clientPort << 24) | ((long) ipProtocol << 16) | transactionId;
+    private static long keyTag(int clientPort, int serverPort, int ipProtocol, int transactionId) {
+        return ((long) serverPort << 40) | ((long) clientPort << 24) | ((long) ipProtocol << 16) | transactionId;
     }
 
     private static int clientPortOf(long tag) {

@@ -139,8 +139,10 @@ public final class DnsStatsKeeper implements DnsQueryListener {
     /**
      * Lookup key of one statistics entry, built from the completion's primitive address bits so that
      * a completion for a known key allocates nothing. Mutable only while it is the writer's probe.
+     * Comparable so that keys whose domains collide under {@link String#hashCode()} (queried names
+     * are anyone's choice) share a balanced tree bin, not a list scanned on every completion.
      */
-    private static final class StatsSlot {
+    private static final class StatsSlot implements Comparable<StatsSlot> {
         private long clientHigh;
         private long clientLow;
         private long serverHigh;
@@ -187,6 +189,24 @@ public final class DnsStatsKeeper implements DnsQueryListener {
         @Override
         public int hashCode() {
             return hash;
+        }
+
+        @Override
+        public int compareTo(StatsSlot o) {
+            int order = domain.compareTo(o.domain);
+            if (order == 0) {
+                order = Integer.compare(queryType, o.queryType);
+            }
+            if (order == 0) {
+                order = Long.compare(clientHigh, o.clientHigh);
+            }
+            if (order == 0) {
+                order = Long.compare(clientLow, o.clientLow);
+            }
+            if (order == 0) {
+                order = Long.compare(serverHigh, o.serverHigh);
+            }
+            return order != 0 ? order : Long.compare(serverLow, o.serverLow);
         }
     }
 }

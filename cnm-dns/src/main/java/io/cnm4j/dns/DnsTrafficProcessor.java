@@ -12,12 +12,14 @@ import java.util.TreeMap;
 /**
  * Turns captured DNS payloads into statistics and reverse-DNS entries: parses each message, pairs
  * queries with responses ({@link DnsQueryMatcher}), aggregates completions ({@link DnsStatsKeeper}),
- * and records the addresses of successful answers ({@link ReverseDnsCache}). DNS over TCP is
+ * and records the addresses of successful answers ({@link ReverseDnsCache}). Only a response that
+ * matches a pending query (addresses, ports, transaction id and question) fills the cache: a
+ * forged answer nobody asked for cannot put a name on an address. DNS over TCP is
  * reassembled per flow direction, for a bounded number of flows.
  *
  * <p>A packet source feeds it one payload at a time with the flow that carried it and its capture
  * time, and calls {@link #expire} about once per second with the current time on the same clock.
- * Nothing is lost silently: parse errors by status, unmatched responses, queries dropped at the
+ * Nothing is lost silently: parse errors by status, unsolicited and mismatched responses, queries dropped at the
  * pending limit, statistics dropped at their limit, evicted TCP flows are all in {@link #telemetry()}.
  *
  * <p>Concurrency: every method of this class must be called from one thread, the capture thread.
@@ -172,7 +174,8 @@ public final class DnsTrafficProcessor {
         }
         counters.put("dns_pending_queries", (long) matcher.pendingQueries());
         counters.put("dns_matched_responses", matcher.matchedResponses());
-        counters.put("dns_unmatched_responses", matcher.unmatchedResponses());
+        counters.put("dns_unsolicited_responses", matcher.unsolicitedResponses());
+        counters.put("dns_mismatched_responses", matcher.mismatchedResponses());
         counters.put("dns_duplicate_queries", matcher.duplicateQueries());
         counters.put("dns_pending_dropped", matcher.queriesDroppedAtCapacity());
         counters.put("dns_timeouts", matcher.timeouts());
@@ -201,11 +204,14 @@ public final class DnsTrafficProcessor {
             return status;
         }
         messagesParsed++;
-        if (message.isResponse() && message.responseCode() == 0 && message.answerAddressCount() > 0) {
+        DnsMatchOutcome outcome = matcher.onMessage(flow, message, captureNanos);
+        // A late answer still matched its query's key and question, so it is as genuine as a timely one.
+        boolean answersAQuery = outcome == DnsMatchOutcome.RESPONSE_MATCHED
+                || outcome == DnsMatchOutcome.RESPONSE_AFTER_TIMEOUT;
+        if (answersAQuery && message.responseCode() == 0 && message.answerAddressCount() > 0) {
             reverseCache.addAnswers(message, message.questionName(domains), addressScratch);
             answersCached += message.answerAddressCount();
         }
-        matcher.onMessage(flow, message, captureNanos);
         return status;
     }
 

@@ -167,8 +167,11 @@ public final class ReverseDnsCache {
         }
     }
 
-    /** An address as two longs; mutable only as the cache's lookup probe, never once it is a map key. */
-    private static final class AddressKey {
+    /**
+     * An address as two longs; mutable only as the cache's lookup probe, never once it is a map key.
+     * Comparable so that answer addresses chosen to collide share a balanced tree bin, not a list.
+     */
+    private static final class AddressKey implements Comparable<AddressKey> {
         private long high;
         private long low;
 
@@ -186,6 +189,12 @@ public final class ReverseDnsCache {
         @Override
         public int hashCode() {
             return Long.hashCode(high) * 31 + Long.hashCode(low);
+        }
+
+        @Override
+        public int compareTo(AddressKey other) {
+            int order = Long.compare(high, other.high);
+            return order != 0 ? order : Long.compare(low, other.low);
         }
     }
 

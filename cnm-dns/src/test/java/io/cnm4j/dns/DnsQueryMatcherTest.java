@@ -75,7 +75,7 @@ class DnsQueryMatcherTest {
     }
 
     @Test
-    void responseAfterExpiryIsUnmatched() throws Exception {
+    void responseAfterExpiryIsUnsolicited() throws Exception {
         // given
         DnsQueryMatcher matcher = DnsQueryMatcher.builder(recorder).queryTimeout(Duration.ofSeconds(2)).build();
         query(matcher, CLIENT, 40000, SERVER, 1, "slow.example", TYPE_A, T0);
@@ -86,10 +86,10 @@ class DnsQueryMatcherTest {
                 T0 + 2_500_000_000L);
 
         // then
-        assertThat(outcome).isEqualTo(DnsMatchOutcome.RESPONSE_UNMATCHED);
+        assertThat(outcome).isEqualTo(DnsMatchOutcome.RESPONSE_UNSOLICITED);
         assertThat(completions).hasSize(1);
         assertThat(completions.getFirst().timeout()).isTrue();
-        assertThat(matcher.unmatchedResponses()).isEqualTo(1);
+        assertThat(matcher.unsolicitedResponses()).isEqualTo(1);
     }
 
     @Test
@@ -119,9 +119,53 @@ class DnsQueryMatcherTest {
         DnsMatchOutcome outcome = respond(matcher, SERVER, CLIENT, 40000, 77, 0, "example.com", TYPE_A, T0);
 
         // then
-        assertThat(outcome).isEqualTo(DnsMatchOutcome.RESPONSE_UNMATCHED);
+        assertThat(outcome).isEqualTo(DnsMatchOutcome.RESPONSE_UNSOLICITED);
         assertThat(completions).isEmpty();
-        assertThat(matcher.unmatchedResponses()).isEqualTo(1);
+        assertThat(matcher.unsolicitedResponses()).isEqualTo(1);
+    }
+
+    @Test
+    void responseFromAnotherServerPortIsUnsolicitedAndTheQueryKeepsWaiting() throws Exception {
+        // given
+        DnsQueryMatcher matcher = DnsQueryMatcher.builder(recorder).build();
+        query(matcher, CLIENT, 40000, SERVER, 5, "port.example", TYPE_A, T0);
+
+        // when: same addresses, client port and id, but not from the port the query went to
+        byte[] packet = DnsPacketBuilder.response(5, 0, "port.example", TYPE_A).build();
+        assertThat(parser.parse(packet, 0, packet.length, message)).isEqualTo(DnsParseStatus.OK);
+        flow.source(InetAddress.getByName(SERVER), 5353).destination(InetAddress.getByName(CLIENT), 40000);
+        DnsMatchOutcome forged = matcher.onMessage(flow, message, T0 + 1_000);
+        DnsMatchOutcome genuine = respond(matcher, SERVER, CLIENT, 40000, 5, 0, "port.example", TYPE_A, T0 + 2_000);
+
+        // then
+        assertThat(forged).isEqualTo(DnsMatchOutcome.RESPONSE_UNSOLICITED);
+        assertThat(genuine).isEqualTo(DnsMatchOutcome.RESPONSE_MATCHED);
+        assertThat(completions).containsExactly(new Completion(CLIENT, SERVER, 40000, DnsPacketFlow.UDP, 5,
+                "port.example", TYPE_A, false, 0, 2));
+        assertThat(matcher.unsolicitedResponses()).isEqualTo(1);
+    }
+
+    @Test
+    void responseWithAnotherQuestionIsMismatchedAndTheQueryKeepsWaiting() throws Exception {
+        // given
+        DnsQueryMatcher matcher = DnsQueryMatcher.builder(recorder).build();
+        query(matcher, CLIENT, 40000, SERVER, 6, "asked.example", TYPE_A, T0);
+
+        // when: right key, but another name, then the right name with another type, then the answer
+        DnsMatchOutcome otherName = respond(matcher, SERVER, CLIENT, 40000, 6, 0, "bank.test", TYPE_A, T0 + 1_000);
+        DnsMatchOutcome otherType = respond(matcher, SERVER, CLIENT, 40000, 6, 0, "asked.example", TYPE_AAAA,
+                T0 + 2_000);
+        DnsMatchOutcome genuine = respond(matcher, SERVER, CLIENT, 40000, 6, 0, "ASKED.example", TYPE_A, T0 + 3_000);
+
+        // then
+        assertThat(otherName).isEqualTo(DnsMatchOutcome.RESPONSE_MISMATCHED);
+        assertThat(otherType).isEqualTo(DnsMatchOutcome.RESPONSE_MISMATCHED);
+        assertThat(genuine).isEqualTo(DnsMatchOutcome.RESPONSE_MATCHED);
+        assertThat(completions).containsExactly(new Completion(CLIENT, SERVER, 40000, DnsPacketFlow.UDP, 6,
+                "asked.example", TYPE_A, false, 0, 3));
+        assertThat(matcher.mismatchedResponses()).isEqualTo(2);
+        assertThat(matcher.unsolicitedResponses()).isZero();
+        assertThat(matcher.matchedResponses()).isEqualTo(1);
     }
 
     @Test

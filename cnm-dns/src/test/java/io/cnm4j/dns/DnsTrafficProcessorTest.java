@@ -75,6 +75,59 @@ class DnsTrafficProcessorTest {
     }
 
     @Test
+    void forgedAnswerNobodyAskedForNamesNoAddressAndIsCounted() throws Exception {
+        // given: a genuine lookup of the victim's name
+        DnsTrafficProcessor processor = DnsTrafficProcessor.create(MonitorConfig.defaults());
+        byte[] query = DnsPacketBuilder.query(0x10, "real.example", TYPE_A).build();
+        byte[] answer = DnsPacketBuilder.response(0x10, 0, "real.example", TYPE_A)
+                .answerA("real.example", 300, "10.9.9.9").build();
+        processor.onUdpPayload(udp(CLIENT, 40000, SERVER, 53), query, 0, query.length, T0);
+        processor.onUdpPayload(udp(SERVER, 53, CLIENT, 40000), answer, 0, answer.length, T0 + MILLI);
+        byte[] forged = DnsPacketBuilder.response(0x4242, 0, "bank.test", TYPE_A)
+                .answerA("bank.test", 86400, "10.9.9.9").answerA("bank.test", 86400, "10.9.9.10").build();
+
+        // when: three forged responses from port 53, for a query never sent
+        for (int i = 0; i < 3; i++) {
+            processor.onUdpPayload(udp("10.66.0.1", 53, CLIENT, 40001 + i), forged, 0, forged.length,
+                    T0 + (2 + i) * MILLI);
+        }
+
+        // then
+        assertThat(processor.reverseDnsCache().namesFor(ip("10.9.9.9"))).containsExactly("real.example");
+        assertThat(processor.reverseDnsCache().namesFor(ip("10.9.9.10"))).isEmpty();
+        assertThat(processor.telemetry())
+                .containsEntry("dns_unsolicited_responses", 3L)
+                .containsEntry("dns_mismatched_responses", 0L)
+                .containsEntry("dns_answers_cached", 1L)
+                .containsEntry("dns_matched_responses", 1L);
+    }
+
+    @Test
+    void answerToAnotherQuestionOnAPendingKeyNamesNoAddressAndTheRealAnswerStillDoes() throws Exception {
+        // given
+        DnsTrafficProcessor processor = DnsTrafficProcessor.create(MonitorConfig.defaults());
+        byte[] query = DnsPacketBuilder.query(0x20, "shop.example", TYPE_A).build();
+        byte[] forged = DnsPacketBuilder.response(0x20, 0, "bank.test", TYPE_A)
+                .answerA("bank.test", 300, "10.9.9.9").build();
+        byte[] answer = DnsPacketBuilder.response(0x20, 0, "shop.example", TYPE_A)
+                .answerA("shop.example", 300, "192.0.2.20").build();
+
+        // when
+        processor.onUdpPayload(udp(CLIENT, 40000, SERVER, 53), query, 0, query.length, T0);
+        processor.onUdpPayload(udp(SERVER, 53, CLIENT, 40000), forged, 0, forged.length, T0 + MILLI);
+        processor.onUdpPayload(udp(SERVER, 53, CLIENT, 40000), answer, 0, answer.length, T0 + 2 * MILLI);
+
+        // then
+        assertThat(processor.reverseDnsCache().namesFor(ip("10.9.9.9"))).isEmpty();
+        assertThat(processor.reverseDnsCache().namesFor(ip("192.0.2.20"))).containsExactly("shop.example");
+        assertThat(processor.telemetry())
+                .containsEntry("dns_mismatched_responses", 1L)
+                .containsEntry("dns_unsolicited_responses", 0L)
+                .containsEntry("dns_matched_responses", 1L)
+                .containsEntry("dns_answers_cached", 1L);
+    }
+
+    @Test
     void failedAnswersAreCountedButNeverCached() throws Exception {
         // given
         DnsTrafficProcessor processor = DnsTrafficProcessor.create(MonitorConfig.defaults());
@@ -162,7 +215,7 @@ class DnsTrafficProcessorTest {
         assertThat(processor.telemetry())
                 .containsEntry("dns_pending_dropped", 1L)
                 .containsEntry("dns_stats_dropped", 1L)
-                .containsEntry("dns_unmatched_responses", 1L)
+                .containsEntry("dns_unsolicited_responses", 1L)
                 .containsEntry("dns_matched_responses", 2L);
         assertThat(processor.statsKeeper().drain()).extracting(s -> s.key().domain()).containsExactly("one.example");
     }

@@ -17,9 +17,14 @@ import java.net.Socket;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** TCP over loopback against the real kernel, with exact byte counts (Datadog's tracer suite). */
 class TcpTrafficIT {
+    /** The loopback addresses every flow of this class carries. */
+    @RegisterExtension
+    static final InfoLogCanaries LOG = new InfoLogCanaries("127.0.0.1", "0:0:0:0:0:0:0:1", "::1");
+
     private static final int REQUESTS = 10;
     private static final int REQUEST_BYTES = 512;
     private static final int RESPONSE_BYTES = 32_768;

@@ -16,6 +16,7 @@ import java.util.Map;
 final class ClientState {
     final String id;
     final boolean pinned;
+    /** By {@link TrackedFlow#serial}, never by the backend's id, which two flows may share. */
     final LongObjectMap<SeenCounters> seen = new LongObjectMap<>(64);
     final List<TrackedFlow> closed = new ArrayList<>();
     /** Indexes of buffered closed flows that carry no traffic new to this client. */
@@ -33,7 +34,7 @@ final class ClientState {
 
     /** True when the closed flow carries no traffic this client has not seen already. */
     boolean isEmptyForMe(TrackedFlow flow) {
-        SeenCounters counters = seen.get(flow.flowId);
+        SeenCounters counters = seen.get(flow.serial);
         if (counters == null) {
             return flow.bytesSent == 0 && flow.bytesReceived == 0 && flow.packetsSent == 0
                     && flow.packetsReceived == 0;
@@ -73,6 +74,6 @@ final class ClientState {
     }
 
     private void forgetSeen(TrackedFlow flow) {
-        seen.remove(flow.flowId);
+        seen.remove(flow.serial);
     }
 }

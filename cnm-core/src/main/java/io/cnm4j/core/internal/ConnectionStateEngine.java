@@ -20,7 +20,8 @@ import java.util.Map;
 
 /**
  * The per-consumer delta engine, with the semantics of Datadog's {@code network/state.go}:
- * flows are tracked by id (socket cookie) so a reused tuple never mixes counts; every
+ * flows are tracked by id (socket cookie, or a keyed hash of cookie and peer) confirmed by their
+ * full identity, so neither a reused tuple nor two flows sharing an id ever mix counts; every
  * registered client gets the counters it has not seen since its own previous read; closed
  * flows are delivered exactly once to every client registered when they closed; flows are then
  * aggregated by tuple and direction; zero deltas are not reported; every drop is counted.
@@ -31,7 +32,7 @@ public final class ConnectionStateEngine {
     private final MonitorConfig config;
     private final ConnectionFilter filter;
     private final boolean[] trackedErrnos = new boolean[256];
-    private final LongObjectMap<TrackedFlow> active;
+    private final LiveFlowTable active;
     private final Map<String, ClientState> clients = new LinkedHashMap<>();
     private final byte[] ipv4 = new byte[4];
     private long eventsApplied;
@@ -42,11 +43,12 @@ public final class ConnectionStateEngine {
     private long clientsExpired;
     private long connVanished;
     private long refreshNanos;
+    private long nextSerial;
 
     public ConnectionStateEngine(MonitorConfig config) {
         this.config = config;
         this.filter = ConnectionFilter.compile(config.sourceExclusions(), config.destinationExclusions());
-        this.active = new LongObjectMap<>(Math.min(config.maxTrackedConnections(), 1 << 16));
+        this.active = new LiveFlowTable(Math.min(config.maxTrackedConnections(), 1 << 16));
         for (Errno errno : config.trackedFailures()) {
             trackedErrnos[errno.number()] = true;
         }
@@ -55,7 +57,7 @@ public final class ConnectionStateEngine {
     /** Applies one event; the event may be reused by the caller afterwards. */
     public void apply(ConnectionEvent event) {
         eventsApplied++;
-        TrackedFlow flow = active.get(event.flowId());
+        TrackedFlow flow = active.find(event);
         boolean closing = event.kind() == ConnectionEvent.Kind.CLOSED;
         if (flow == null) {
             if (!closing && active.size() >= config.maxTrackedConnections()) {
@@ -63,12 +65,12 @@ public final class ConnectionStateEngine {
                 return;
             }
             ConnectionKey key = keyOf(event);
-            flow = new TrackedFlow(event.flowId(), key, !accepts(key));
+            flow = new TrackedFlow(event, ++nextSerial, key, !accepts(key));
             if (!closing) {
-                active.put(event.flowId(), flow);
+                active.add(flow);
             }
         } else if (closing) {
-            active.remove(event.flowId());
+            active.remove(flow);
         }
         flow.absorb(event);
         if (closing) {
@@ -103,13 +105,13 @@ public final class ConnectionStateEngine {
      */
     public void closeVanished(long nowNanos, long graceNanos) {
         List<TrackedFlow> vanished = new ArrayList<>();
-        active.forEachValue(flow -> {
+        active.forEach(flow -> {
             if (nowNanos - flow.lastRefreshNanos > graceNanos) {
                 vanished.add(flow);
             }
         });
         for (TrackedFlow flow : vanished) {
-            active.remove(flow.flowId);
+            active.remove(flow);
             close(flow, 0);
             connVanished++;
         }
@@ -220,23 +222,23 @@ public final class ConnectionStateEngine {
         long generation = ++client.pollGeneration;
         Map<AggregationKey, FlowAggregate> aggregates = new LinkedHashMap<>();
         for (TrackedFlow flow : client.closed) {
-            SeenCounters seen = client.seen.remove(flow.flowId);
+            SeenCounters seen = client.seen.remove(flow.serial);
             Counters last = seen == null ? flow.counters() : seen.deltaTo(flow);
             collect(aggregates, flow, last);
         }
         client.clearClosed();
-        active.forEachValue(flow -> {
+        active.forEach(flow -> {
             if (flow.excluded) {
                 return;
             }
-            SeenCounters seen = client.seen.get(flow.flowId);
+            SeenCounters seen = client.seen.get(flow.serial);
             if (seen == null) {
                 if (client.seen.size() >= config.maxClientConnections()) {
                     clientStateDropped++;
                     return;
                 }
                 seen = new SeenCounters();
-                client.seen.put(flow.flowId, seen);
+                client.seen.put(flow.serial, seen);
                 collect(aggregates, flow, flow.counters());
             } else {
                 collect(aggregates, flow, seen.deltaTo(flow));
@@ -281,6 +283,7 @@ public final class ConnectionStateEngine {
         counters.put(Telemetry.CLIENT_DNS_STATS_DROPPED, dnsStatsDropped);
         counters.put(Telemetry.CLIENTS_EXPIRED, clientsExpired);
         counters.put(Telemetry.CONN_VANISHED, connVanished);
+        counters.put(Telemetry.FLOW_ID_COLLISIONS, active.idCollisions());
         return counters;
     }
 

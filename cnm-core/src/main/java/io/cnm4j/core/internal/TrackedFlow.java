@@ -3,6 +3,7 @@ package io.cnm4j.core.internal;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
+import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,20 @@ import java.nio.charset.StandardCharsets;
  * client's closed buffer. Confined to the engine's lock.
  */
 final class TrackedFlow {
+    /** The backend's id; not unique (see {@link LiveFlowTable}). */
     final long flowId;
+    /** Unique among the engine's flows: what each client's delta state is keyed by. */
+    final long serial;
+    /** Identity beyond the id: what an event must repeat to be absorbed into this flow. */
+    private final long identityCookie;
+    private final Protocol protocol;
+    private final Family family;
+    private final int localPort;
+    private final int remotePort;
+    private final long remoteHigh;
+    private final long remoteLow;
+    /** The next live flow with the same {@link #flowId}; kept by {@link LiveFlowTable}. */
+    TrackedFlow sameId;
     /** Not final: a flow first seen before any process context (pid 0) learns its pid later. */
     ConnectionKey key;
     final boolean excluded;
@@ -40,10 +54,47 @@ final class TrackedFlow {
     private String processName;
     long cgroupId;
 
-    TrackedFlow(long flowId, ConnectionKey key, boolean excluded) {
-        this.flowId = flowId;
+    TrackedFlow(ConnectionEvent first, long serial, ConnectionKey key, boolean excluded) {
+        this.flowId = first.flowId();
+        this.serial = serial;
+        this.identityCookie = first.cookie();
+        this.protocol = first.protocol();
+        this.family = first.family();
+        this.localPort = first.localPort();
+        this.remotePort = first.remotePort();
+        this.remoteHigh = addressHigh(first.family(), first.remoteAddress());
+        this.remoteLow = addressLow(first.family(), first.remoteAddress());
         this.key = key;
         this.excluded = excluded;
+    }
+
+    /**
+     * True when the event describes this flow: same cookie, protocol, family, ports and remote
+     * address. The local address and pid are left out: an unconnected UDP socket may send from
+     * several local addresses, and a pid is learned late.
+     */
+    boolean isSameFlow(ConnectionEvent event) {
+        return event.cookie() == identityCookie && event.remotePort() == remotePort
+                && event.localPort() == localPort && event.protocol() == protocol && event.family() == family
+                && addressLow(family, event.remoteAddress()) == remoteLow
+                && addressHigh(family, event.remoteAddress()) == remoteHigh;
+    }
+
+    private static long addressHigh(Family family, byte[] address) {
+        return family == Family.V4 ? 0 : bigEndian(address, 0, 8);
+    }
+
+    private static long addressLow(Family family, byte[] address) {
+        // An IPv4 event fills only the first 4 bytes; the rest may be stale.
+        return family == Family.V4 ? bigEndian(address, 0, 4) : bigEndian(address, 8, 8);
+    }
+
+    private static long bigEndian(byte[] bytes, int offset, int length) {
+        long value = 0;
+        for (int i = offset; i < offset + length; i++) {
+            value = value << 8 | (bytes[i] & 0xFF);
+        }
+        return value;
     }
 
     /**

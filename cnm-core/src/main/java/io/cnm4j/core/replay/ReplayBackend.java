@@ -5,6 +5,7 @@ import io.cnm4j.core.DnsStatsKey;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.internal.LogText;
 import io.cnm4j.core.internal.ReplayLine;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.Availability;
@@ -139,7 +140,9 @@ public final class ReplayBackend implements FlowBackendProvider {
                         line.parse(text);
                     } catch (IllegalArgumentException e) {
                         malformed++;
-                        LOG.warn("replay line {} skipped: {}", lineNumber, e.getMessage());
+                        // The reason may quote the line (recorded addresses, domains): DEBUG only.
+                        LOG.warn("replay line {} skipped (malformed; the reason is logged at DEBUG)", lineNumber);
+                        LOG.debug("replay line {} skipped: {}", lineNumber, LogText.escape(e.getMessage()));
                         continue;
                     }
                     if (line.kind() == ReplayLine.Kind.TICK) {

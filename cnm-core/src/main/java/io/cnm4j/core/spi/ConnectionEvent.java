@@ -119,8 +119,10 @@ public final class ConnectionEvent {
     public ConnectionEvent kind(Kind value) { kind = value; return this; }
 
     /**
-     * Identity of the flow for state tracking: unique among live flows. It is the socket cookie
-     * for TCP; for a UDP socket talking to several peers the backend derives one id per peer.
+     * Identity of the flow for state tracking. It is the socket cookie for TCP; for a UDP socket
+     * talking to several peers the backend derives one id per peer, keyed so that a sender cannot
+     * choose it ({@code KeyedHash}). The engine still confirms the flow by cookie, protocol,
+     * family, ports and remote address, so two flows sharing an id are never merged.
      */
     public long flowId() { return flowId; }
 

@@ -34,6 +34,15 @@ public interface FlowBackend extends AutoCloseable {
     /** The features this backend provides on this host, with reasons for those it does not. */
     Map<Feature, FeatureStatus> features();
 
+    /**
+     * What native code and kernel programs this backend loaded, by name (a library's path, version
+     * and SHA-256, a BPF object's SHA-256), so that users can check what runs with their privileges.
+     * Empty by default.
+     */
+    default Map<String, String> provenance() {
+        return Map.of();
+    }
+
     /** The backend's own loss and health counters, as totals since start. */
     Map<String, Long> telemetry();
 

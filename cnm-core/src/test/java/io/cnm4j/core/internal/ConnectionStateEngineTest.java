@@ -326,4 +326,82 @@ class ConnectionStateEngineTest {
             assertThat(c.last().bytesSent()).isEqualTo(5);
         });
     }
+
+    @Test
+    void twoUdpPeersConstructedToShareAnUnkeyedIdStaySeparateWithExactBytes() {
+        // given: one UDP server socket; the attacker picked an interface id in its own /64 so that
+        // its flow has the victim's former (unkeyed) id
+        ConnectionStateEngine engine = engineWithClient();
+        long cookie = 9001;
+        byte[] victim = {0x20, 0x01, 0x0d, (byte) 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        long word0 = FormerUdpFlowId.littleEndianWord(victim, 0);
+        long sharedId = FormerUdpFlowId.of(cookie, word0, FormerUdpFlowId.littleEndianWord(victim, 8), 5353);
+        byte[] attacker = victim.clone();
+        attacker[7] = 0x66;
+        long attackerWord0 = FormerUdpFlowId.littleEndianWord(attacker, 0);
+        FormerUdpFlowId.putLittleEndianWord(attacker, 8,
+                FormerUdpFlowId.peerWord1For(sharedId, cookie, attackerWord0, 5353));
+        assertThat(FormerUdpFlowId.of(cookie, attackerWord0, FormerUdpFlowId.littleEndianWord(attacker, 8), 5353))
+                .isEqualTo(sharedId);
+
+        // when
+        engine.apply(udpFromPeer(sharedId, cookie, victim, 100, 2));
+        engine.apply(udpFromPeer(sharedId, cookie, attacker, 5_000, 50));
+        engine.apply(udpFromPeer(sharedId, cookie, victim, 160, 3));
+        List<ConnectionStats> read = engine.read(CLIENT, 1);
+
+        // then
+        assertThat(read).extracting(c -> c.key().remoteAddress().getHostAddress() + " " + c.last().bytesReceived()
+                        + " " + c.last().packetsReceived())
+                .containsExactlyInAnyOrder("2001:db8:0:0:0:0:0:1 160 3",
+                        hostAddress(attacker) + " 5000 50");
+        assertThat(engine.activeCount()).isEqualTo(2);
+        assertThat(engine.counters()).containsEntry(Telemetry.FLOW_ID_COLLISIONS, 1L);
+    }
+
+    @Test
+    void closingOneOfTwoFlowsSharingAnIdKeepsTheOtherLive() {
+        // given
+        ConnectionStateEngine engine = engineWithClient();
+        engine.apply(TestEvents.tcp(7, 40000, 10, ConnectionEvent.Kind.UPDATE));
+        engine.apply(TestEvents.tcp(7, 40001, 20, ConnectionEvent.Kind.UPDATE));
+        engine.read(CLIENT, 1);
+
+        // when: the first of the two closes, the second keeps sending
+        engine.apply(TestEvents.tcp(7, 40000, 11, ConnectionEvent.Kind.CLOSED));
+        engine.apply(TestEvents.tcp(7, 40001, 26, ConnectionEvent.Kind.UPDATE));
+        List<ConnectionStats> read = engine.read(CLIENT, 2);
+
+        // then
+        assertThat(read).extracting(c -> c.key().localPort() + ":" + c.closed() + ":" + c.last().bytesSent())
+                .containsExactlyInAnyOrder("40000:true:1", "40001:false:6");
+        assertThat(engine.activeCount()).isEqualTo(1);
+    }
+
+    private static ConnectionEvent udpFromPeer(long flowId, long cookie, byte[] peer, long bytesReceived,
+            long packetsReceived) {
+        ConnectionEvent event = new ConnectionEvent()
+                .kind(ConnectionEvent.Kind.UPDATE)
+                .flowId(flowId)
+                .cookie(cookie)
+                .family(io.cnm4j.core.Family.V6)
+                .protocol(io.cnm4j.core.Protocol.UDP)
+                .localPort(53)
+                .remotePort(5353)
+                .pid(42)
+                .direction(io.cnm4j.core.Direction.INCOMING)
+                .bytesReceived(bytesReceived)
+                .packetsReceived(packetsReceived);
+        event.localAddress()[15] = 0x53;
+        System.arraycopy(peer, 0, event.remoteAddress(), 0, 16);
+        return event;
+    }
+
+    private static String hostAddress(byte[] address) {
+        try {
+            return java.net.InetAddress.getByAddress(address).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
 }

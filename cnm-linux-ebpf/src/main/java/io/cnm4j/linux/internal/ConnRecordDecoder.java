@@ -5,6 +5,7 @@ import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.internal.KeyedHash;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -33,24 +34,16 @@ public final class ConnRecordDecoder {
     }
 
     /**
-     * The id the state engine tracks a flow by: the cookie for TCP; cookie and peer for UDP, whose
-     * socket may talk to many peers (the overflow flow has an all-zero peer).
+     * The id the state engine tracks a flow by: the cookie for TCP; for UDP, whose socket may talk
+     * to many peers (the overflow flow has an all-zero peer), a keyed hash of cookie and peer, since
+     * the peer is chosen by whoever sends (see {@link KeyedHash}).
      */
     public static long flowId(long cookie, MemorySegment stats, long statsOffset) {
         if (stats.get(ValueLayout.JAVA_BYTE, statsOffset + STATS_PROTOCOL) == PROTOCOL_TCP) {
             return cookie;
         }
-        long h = cookie * 0x9E3779B97F4A7C15L;
-        h = mix(h ^ stats.get(U64, statsOffset + STATS_RADDR));
-        h = mix(h ^ stats.get(U64, statsOffset + STATS_RADDR + 8));
-        return mix(h ^ (stats.get(U16, statsOffset + STATS_RPORT) & 0xFFFF));
-    }
-
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        return h;
+        return KeyedHash.PROCESS.flowId(cookie, stats.get(U64, statsOffset + STATS_RADDR),
+                stats.get(U64, statsOffset + STATS_RADDR + 8), stats.get(U16, statsOffset + STATS_RPORT));
     }
 
     /**

@@ -17,10 +17,8 @@ import io.cnm4j.linux.internal.dns.PacketSocketException;
 import io.cnm4j.linux.internal.libbpf.BpfException;
 import io.cnm4j.linux.internal.libbpf.BpfHashMap;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
+import io.cnm4j.linux.internal.libbpf.LibBpf;
 import io.cnm4j.linux.internal.libbpf.RingBufferReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -49,7 +47,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EbpfBackend implements FlowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
-    private static final String OBJECT_RESOURCE = "/io/cnm4j/linux/bpf/cnm_conn.bpf.o";
     private static final int BATCH_ENTRIES = 1024;
     private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(50);
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
@@ -119,15 +116,17 @@ public final class EbpfBackend implements FlowBackend {
      * attached yet.
      *
      * @throws IllegalStateException with libbpf's reason when loading fails
+     * @throws io.cnm4j.core.BackendUnavailableException when the BPF object fails its integrity check
      */
     public static EbpfBackend open(BackendContext context) {
         MonitorConfig config = context.config();
+        byte[] objectBytes = BpfObjectResource.cnmConnBytes();
         Path cgroupRoot = CgroupMounts.cgroup2().orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         try {
-            object = BpfObject.open("cnm_conn", objectBytes());
+            object = BpfObject.open("cnm_conn", objectBytes);
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
@@ -163,17 +162,6 @@ public final class EbpfBackend implements FlowBackend {
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_IPV6, config.collectIpv6() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_UDP_PEER_LIMIT, config.udpPeerLimit());
         return data;
-    }
-
-    private static byte[] objectBytes() {
-        try (InputStream in = EbpfBackend.class.getResourceAsStream(OBJECT_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("BPF object " + OBJECT_RESOURCE + " is missing from the jar");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
@@ -298,6 +286,13 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public boolean readsAllActive() {
         return true;
+    }
+
+    @Override
+    public Map<String, String> provenance() {
+        Map<String, String> loaded = new LinkedHashMap<>(LibBpf.provenance());
+        loaded.put("bpf_object_sha256", BpfObjectResource.cnmConnSha256());
+        return loaded;
     }
 
     @Override

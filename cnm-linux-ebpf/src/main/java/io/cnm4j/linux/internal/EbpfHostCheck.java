@@ -1,5 +1,7 @@
 package io.cnm4j.linux.internal;
 
+import io.cnm4j.core.BackendUnavailableException;
+import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.libbpf.LibBpf;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,11 @@ public final class EbpfHostCheck {
         Optional<String> libbpf = LibBpf.unavailableReason();
         if (libbpf.isPresent()) {
             return Optional.of(libbpf.get() + "; install libbpf 1.x (Debian/Ubuntu: apt-get install libbpf1)");
+        }
+        try {
+            BpfObjectResource.cnmConnBytes();
+        } catch (BackendUnavailableException e) {
+            return Optional.of(e.reasons().get(LinuxEbpfBackendProvider.NAME));
         }
         List<String> missing = ProcessCapabilities.current().missingForEbpf();
         if (!missing.isEmpty()) {

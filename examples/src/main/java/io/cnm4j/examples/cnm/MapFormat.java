@@ -113,12 +113,20 @@ enum MapFormat {
         return e.connections() + (e.connections() == 1 ? " conn, " : " conns, ") + Units.bytes(e.bytes());
     }
 
-    /** Mermaid has no backslash escapes inside quoted labels; it takes HTML entity codes. */
+    /**
+     * Mermaid has no backslash escapes inside quoted labels; it takes HTML entity codes. Control
+     * characters become visible escapes ({@link TerminalText}), which Mermaid shows as typed.
+     */
     private static String mermaidText(String text) {
-        return text.replaceAll("\\p{Cntrl}", " ").replace("\"", "#quot;");
+        return TerminalText.escape(text).replace("\"", "#quot;");
     }
 
+    /**
+     * DOT takes backslash escapes in quoted labels, so every backslash, the text's own and those of
+     * visible escapes, is doubled: a control character reaches the drawing (and an SVG, where XML
+     * forbids most of them) as the four characters {@code \x1b}.
+     */
     private static String dotText(String text) {
-        return text.replaceAll("\\p{Cntrl}", " ").replace("\\", "\\\\").replace("\"", "\\\"");
+        return TerminalText.escape(text).replace("\\", "\\\\").replace("\"", "\\\"");
     }
 }

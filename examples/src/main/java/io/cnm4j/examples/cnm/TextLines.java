@@ -55,7 +55,7 @@ final class TextLines {
             line.append(String.join(",", sorted.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()));
         }
         if (!c.dnsNames().isEmpty()) {
-            line.append(" dns=").append(String.join(",", c.dnsNames()));
+            line.append(" dns=").append(TerminalText.escape(String.join(",", c.dnsNames())));
         }
         if (c.closed()) {
             line.append(" closed");

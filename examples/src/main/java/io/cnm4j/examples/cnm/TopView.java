@@ -12,7 +12,9 @@ import java.util.Locale;
 
 /**
  * Renders one {@code cnm top} frame: a status line, the connections of the interval busiest
- * first, and a DNS panel with the busiest domains. Pure apart from the process-name lookup:
+ * first, and a DNS panel with the busiest domains. Process names and DNS names are untrusted and
+ * pass through {@link TerminalText#escape}: the frame's only control characters are its line ends.
+ * Pure apart from the process-name lookup:
  * the frame depends only on the snapshot, the size and the names. Not thread-safe (the names
  * cache is not).
  */
@@ -77,7 +79,7 @@ final class TopView {
         }
         for (DomainSummary d : domains.subList(0, Math.min(domains.size(), MAX_DNS_ROWS))) {
             lines.add(String.format(Locale.ROOT, "    %-" + (domainWidth - 4) + "s %7d %6s %7s",
-                    cutTail(d.domain(), domainWidth - 4), d.queries(), Units.percent(d.errors(), d.queries()),
+                    cutTail(TerminalText.escape(d.domain()), domainWidth - 4), d.queries(), Units.percent(d.errors(), d.queries()),
                     Units.micros(d.p99Micros())));
         }
         List<String> frame = lines.size() > height ? lines.subList(0, Math.max(0, height)) : lines;
@@ -117,8 +119,9 @@ final class TopView {
         long failures = c.tcpFailures().values().stream().mapToLong(Long::longValue).sum();
         return String.format(Locale.ROOT, "%-" + PROCESS + "s %" + PID + "s %-" + DIR + "s %-" + remote + "s %"
                 + BYTES + "s %" + BYTES + "s %" + RTT + "s %" + COUNT + "d %" + COUNT + "d",
-                cutHead(processName(c), PROCESS), pid == 0 ? "-" : Integer.toString(pid), direction(c.direction()),
-                cutTail(Endpoints.remoteWithPort(c), remote), Units.compactBytes(c.last().bytesSent()),
+                cutHead(TerminalText.escape(processName(c)), PROCESS), pid == 0 ? "-" : Integer.toString(pid),
+                direction(c.direction()), cutTail(TerminalText.escape(Endpoints.remoteWithPort(c)), remote),
+                Units.compactBytes(c.last().bytesSent()),
                 Units.compactBytes(c.last().bytesReceived()), Units.micros(c.rttMicros()), c.last().retransmits(),
                 failures);
     }

@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal.dns;
 
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.internal.LogText;
 import io.cnm4j.dns.DnsTrafficProcessor;
 import java.net.InetAddress;
 import java.util.Collections;
@@ -173,9 +174,13 @@ public final class PacketSocketDnsCapture implements DnsCapture {
                 case MALFORMED -> packetsMalformed++;
             }
         } catch (RuntimeException e) {
-            // A bug must not end the capture: count it, log the first ones.
+            // A bug must not end the capture: count it, log the first ones. The exception's message
+            // may quote the packet (addresses, names), so it goes to DEBUG, escaped.
             if (captureErrors++ < 10) {
-                LOG.warn("DNS capture failed on a packet", e);
+                StackTraceElement[] where = e.getStackTrace();
+                LOG.warn("DNS capture failed on a packet: {} at {}", e.getClass().getName(),
+                        where.length > 0 ? where[0] : "an unknown place");
+                LOG.debug("DNS capture failure: {}", LogText.escape(e));
             }
         }
     }

@@ -11,11 +11,16 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The native boundary to libbpf 1.x ({@code libbpf.so.1}): one downcall handle per function used,
- * thin static wrappers, and the check that the library is present.
+ * thin static wrappers, and the check that the library is present. The library is loaded by the
+ * absolute path of a root-owned file that only root can write ({@link TrustedLibrary}), never
+ * through the dynamic loader's search path.
  *
  * <p>Only this package calls the wrappers; everything else goes through the owner classes
  * ({@link BpfObject}, {@link RingBufferReader}, {@link BpfHashMap}), which never let a raw pointer
@@ -28,10 +33,28 @@ import java.util.Optional;
  * routes libbpf's log to slf4j (see {@link LibBpfLog}), process-wide.
  */
 public final class LibBpf {
+    /** A version string such as {@code v1.1} is far shorter; the bound only limits the read. */
+    private static final long VERSION_MAX_BYTES = 64;
 
     static final String LIBRARY_NAME = "libbpf.so.1";
+    /** System property: an absolute path to load libbpf from instead of the system directories; still checked. */
+    public static final String PATH_PROPERTY = "cnm4j.libbpf.path";
 
-    private static final Optional<String> UNAVAILABLE_REASON = probe(LIBRARY_NAME);
+    private static final TrustedLibrary LIBRARY;
+    private static final Optional<String> UNAVAILABLE_REASON;
+
+    static {
+        TrustedLibrary found = null;
+        Optional<String> reason;
+        try {
+            found = find(LIBRARY_NAME);
+            reason = load(LIBRARY_NAME, found.path());
+        } catch (TrustedLibrary.RefusedException e) {
+            reason = Optional.of(LIBRARY_NAME + " cannot be loaded: " + e.getMessage());
+        }
+        LIBRARY = reason.isEmpty() ? found : null;
+        UNAVAILABLE_REASON = reason;
+    }
 
     private LibBpf() {
     }
@@ -47,15 +70,55 @@ public final class LibBpf {
     }
 
     /**
-     * Tries to load a library; the soname {@code libbpf.so.1} alone guarantees the 1.x error
+     * What was loaded, for the capabilities report: {@code libbpf_path} (real path),
+     * {@code libbpf_version} (as libbpf reports it) and {@code libbpf_sha256}; empty when unavailable.
+     */
+    public static Map<String, String> provenance() {
+        if (LIBRARY == null) {
+            return Map.of();
+        }
+        Map<String, String> loaded = new LinkedHashMap<>();
+        loaded.put("libbpf_path", LIBRARY.path().toString());
+        loaded.put("libbpf_version", versionString());
+        loaded.put("libbpf_sha256", LIBRARY.sha256());
+        return loaded;
+    }
+
+    /**
+     * Tries to find and load a library the way libbpf is: never through the loader's search path
+     * (see {@link TrustedLibrary}); the soname {@code libbpf.so.1} alone guarantees the 1.x error
      * conventions the wrappers rely on and every function bound here.
      */
     static Optional<String> probe(String libraryName) {
+        try {
+            return load(libraryName, find(libraryName).path());
+        } catch (TrustedLibrary.RefusedException e) {
+            return Optional.of(libraryName + " cannot be loaded: " + e.getMessage());
+        }
+    }
+
+    private static TrustedLibrary find(String libraryName) throws TrustedLibrary.RefusedException {
+        String configured = System.getProperty(PATH_PROPERTY);
+        return configured != null
+                ? TrustedLibrary.check(Path.of(configured))
+                : TrustedLibrary.locate(libraryName, TrustedLibrary.systemDirectories());
+    }
+
+    private static Optional<String> load(String libraryName, Path path) {
         try (Arena probeArena = Arena.ofConfined()) {
-            SymbolLookup.libraryLookup(libraryName, probeArena);
+            SymbolLookup.libraryLookup(path, probeArena);
             return Optional.empty();
         } catch (IllegalArgumentException | IllegalCallerException e) {
-            return Optional.of(libraryName + " cannot be loaded: " + e.getMessage());
+            return Optional.of(libraryName + " cannot be loaded from " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static String versionString() {
+        try {
+            MemorySegment text = (MemorySegment) Functions.VERSION_STRING.invokeExact();
+            return text.reinterpret(VERSION_MAX_BYTES).getString(0);
+        } catch (Throwable t) {
+            throw Downcalls.propagate(t);
         }
     }
 
@@ -412,7 +475,8 @@ public final class LibBpf {
      */
     private static final class Functions {
 
-        private static final SymbolLookup LIBRARY = SymbolLookup.libraryLookup(LIBRARY_NAME, Arena.global());
+        private static final SymbolLookup LIBRARY_SYMBOLS = SymbolLookup.libraryLookup(LibBpf.LIBRARY.path(),
+                Arena.global());
         private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
         private static final long STRERROR_BUFFER_BYTES = 256;
 
@@ -477,6 +541,7 @@ public final class LibBpf {
         static final MethodHandle MAP_GET_NEXT_KEY = bind("bpf_map_get_next_key",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS));
 
+        static final MethodHandle VERSION_STRING = bind("libbpf_version_string", FunctionDescriptor.of(ADDRESS));
         static final MethodHandle STRERROR = bind("libbpf_strerror",
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
         private static final MethodHandle SET_PRINT = bind("libbpf_set_print",
@@ -496,7 +561,7 @@ public final class LibBpf {
         }
 
         private static MethodHandle bind(String function, FunctionDescriptor descriptor, Linker.Option... options) {
-            return Downcalls.bind(LIBRARY, LIBRARY_NAME, function, descriptor, options);
+            return Downcalls.bind(LIBRARY_SYMBOLS, LIBRARY_NAME, function, descriptor, options);
         }
     }
 }

@@ -11,6 +11,7 @@ import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
+import io.cnm4j.linux.InfoLogCanaries;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * DNS capture against the real kernel: a dnsmasq resolver inside a network namespace of its own,
@@ -62,6 +64,11 @@ class DnsCaptureIT {
     private static final String SILENT_SERVER = "10.231.0.77";
     private static final String RESOLVED = "10.231.0.50";
     private static final Duration WAIT = Duration.ofSeconds(10);
+
+    /** The names and addresses this class's DNS traffic carries; none may reach the INFO log. */
+    @RegisterExtension
+    static final InfoLogCanaries LOG = new InfoLogCanaries("a.test", "v6.test", "alias.test", "nope.test",
+            "broken.test", "timeout.test", RESOLVED, "10.231.0.70", "fd00:231::60", SERVER, SILENT_SERVER);
 
     private static final List<Process> resolvers = new ArrayList<>();
     private static boolean namespaceTouched;
@@ -186,7 +193,8 @@ class DnsCaptureIT {
                     .containsEntry("dns_messages_parsed", 0L);
             assertThat(awaitTelemetry(collecting, t -> t.get("dns_matched_responses") >= 1))
                     .containsEntry("dns_matched_responses", 1L)
-                    .containsEntry("dns_unmatched_responses", 0L)
+                    .containsEntry("dns_unsolicited_responses", 0L)
+                    .containsEntry("dns_mismatched_responses", 0L)
                     .containsEntry("dns_duplicate_queries", 0L);
         }
     }

@@ -38,6 +38,23 @@ class LibBpfTest {
     }
 
     @Test
+    void provenanceNamesTheLoadedFileItsVersionAndItsHash() throws Exception {
+        assumeTrue(LibBpf.isAvailable(), "libbpf.so.1 is not installed");
+
+        // when
+        java.util.Map<String, String> provenance = LibBpf.provenance();
+
+        // then
+        java.nio.file.Path path = java.nio.file.Path.of(provenance.get("libbpf_path"));
+        assertThat(provenance).containsOnlyKeys("libbpf_path", "libbpf_version", "libbpf_sha256");
+        assertThat(path).isAbsolute().isEqualTo(path.toRealPath());
+        assertThat(path.getFileName().toString()).startsWith("libbpf.so.1");
+        assertThat(provenance.get("libbpf_version")).matches("v1\\.\\d+");
+        assertThat(provenance.get("libbpf_sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(java.nio.file.Files.readAllBytes(path))));
+    }
+
+    @Test
     void strerrorGivesTheTextOfKernelAndLibbpfErrors() {
         assumeTrue(LibBpf.isAvailable(), "libbpf.so.1 is not installed");
 

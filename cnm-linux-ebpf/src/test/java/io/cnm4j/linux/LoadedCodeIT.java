@@ -1,0 +1,71 @@
+package io.cnm4j.linux;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cnm4j.core.Capabilities;
+import io.cnm4j.core.MonitorConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the eBPF backend loads, against the real kernel: libbpf by the absolute path of a
+ * root-only file, reported with its version and hash next to the BPF object's hash, and no
+ * object pinned to bpffs (nothing outlives the monitor or is reachable by others through a path).
+ */
+class LoadedCodeIT {
+    private static final Path BPFFS = Path.of("/sys/fs/bpf");
+    private static final Path COMMITTED_OBJECT = Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn.bpf.o");
+    private static final Set<String> MAP_NAMES = Set.of("conn_stats", "closed_events", "telemetry", "sock_info");
+
+    @Test
+    void capabilitiesReportTheLibbpfFileVersionAndHashAndTheObjectHashWithNothingPinned() throws Exception {
+        // given
+        KernelTestSupport.requireEbpf();
+        Set<String> pinnedBefore = pinnedNames();
+
+        // when
+        Capabilities capabilities;
+        Set<String> pinnedWhileRunning;
+        try (KernelTestSupport kernel = KernelTestSupport.start(MonitorConfig.builder().dnsEnabled(false).build())) {
+            capabilities = kernel.monitor.capabilities();
+            pinnedWhileRunning = pinnedNames();
+        }
+
+        // then
+        Path libbpf = Path.of(capabilities.provenance().get("libbpf_path"));
+        assertThat(capabilities.provenance()).containsOnlyKeys("libbpf_path", "libbpf_version", "libbpf_sha256",
+                "bpf_object_sha256");
+        assertThat(libbpf).isAbsolute().isEqualTo(libbpf.toRealPath());
+        assertThat(Files.getAttribute(libbpf, "unix:uid")).isEqualTo(0);
+        assertThat((Integer) Files.getAttribute(libbpf, "unix:mode") & 0022).isZero();
+        assertThat(capabilities.provenance().get("libbpf_version")).matches("v1\\.\\d+");
+        assertThat(capabilities.provenance().get("libbpf_sha256")).isEqualTo(sha256(Files.readAllBytes(libbpf)));
+        assertThat(capabilities.provenance().get("bpf_object_sha256"))
+                .isEqualTo(sha256(Files.readAllBytes(COMMITTED_OBJECT)));
+        assertThat(capabilities.report()).contains("  loaded libbpf_path: " + libbpf + "\n");
+        assertThat(pinnedWhileRunning).isEqualTo(pinnedBefore);
+        assertThat(pinnedWhileRunning).doesNotContainAnyElementsOf(MAP_NAMES);
+    }
+
+    /** Every name under bpffs (others' pins included: only a change while our monitor runs counts). */
+    private static Set<String> pinnedNames() throws Exception {
+        if (!Files.isDirectory(BPFFS)) {
+            return Set.of();
+        }
+        try (Stream<Path> entries = Files.walk(BPFFS)) {
+            List<String> names = entries.filter(p -> !p.equals(BPFFS)).map(p -> p.getFileName().toString()).toList();
+            return new TreeSet<>(names);
+        }
+    }
+
+    private static String sha256(byte[] bytes) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    }
+}
