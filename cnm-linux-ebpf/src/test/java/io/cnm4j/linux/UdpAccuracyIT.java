@@ -10,6 +10,7 @@ import io.cnm4j.core.Protocol;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +173,82 @@ class UdpAccuracyIT {
                     .isEqualTo(new Counters(36, 0, 8, 0, 0, 0, 0));
             assertThat(kernel.deliveredSum(sender.and(c -> c.key().remotePort() == 0)))
                     .isEqualTo(new Counters(429, 0, 22, 0, 0, 0, 0));
+            assertThat(kernel.monitor.telemetry().get("udp_peer_limit_sockets")).isPositive();
+        }
+    }
+
+    /**
+     * One process sends to 70,000 distinct UDP peers (more than the flow map of a default monitor holds)
+     * while curl fetches from a local HTTP server: curl's connections are all reported exactly,
+     * the UDP socket's bytes are exact across its flows, and the socket is named.
+     */
+    @Test
+    void aProcessTalkingToSeventyThousandPeersBlindsNothing() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS);
+                PythonScript web = PythonScript.start("""
+                        import http.server, socketserver
+                        class Handler(http.server.BaseHTTPRequestHandler):
+                            protocol_version = "HTTP/1.0"
+                            def do_GET(self):
+                                body = bytes(12345)
+                                self.send_response(200)
+                                self.send_header("Content-Length", str(len(body)))
+                                self.end_headers()
+                                self.wfile.write(body)
+                            def log_message(self, *args):
+                                pass
+                        server = socketserver.TCPServer(("127.0.0.1", 0), Handler)
+                        print(server.server_address[1], flush=True)
+                        server.serve_forever()
+                        """);
+                PythonScript flood = PythonScript.start("""
+                        import socket
+                        sender = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                        sender.bind(("127.0.0.1", 0))
+                        print(sender.getsockname()[1], flush=True)
+                        for peer in range(70000):
+                            address = "127.%d.%d.%d" % (1 + peer // 60000, peer % 60000 // 250, 1 + peer % 250)
+                            sender.sendto(b"x", (address, 9))
+                        print("sent", flush=True)
+                        input()
+                        sender.close()
+                        """)) {
+            int webPort = (int) web.nextNumbers()[0];
+            int floodPort = (int) flood.nextNumbers()[0];
+            Map<Integer, long[]> curlBytes = new java.util.HashMap<>();
+            for (int i = 0; i < 20; i++) {
+                Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w",
+                        "%{local_port} %{size_request} %{size_header} %{size_download}",
+                        "http://127.0.0.1:" + webPort + "/" + i).redirectErrorStream(true).start();
+                String[] fields = new String(curl.getInputStream().readAllBytes(),
+                        java.nio.charset.StandardCharsets.UTF_8).trim().split(" ");
+                assertThat(curl.waitFor()).isZero();
+                curlBytes.put(Integer.parseInt(fields[0]), new long[] {Long.parseLong(fields[1]),
+                        Long.parseLong(fields[2]) + Long.parseLong(fields[3])});
+            }
+            assertThat(flood.nextLine()).isEqualTo("sent");
+            flood.process().getOutputStream().write('\n');
+            flood.process().getOutputStream().flush();
+            flood.awaitSuccess();
+
+            for (var curl : curlBytes.entrySet()) {
+                Predicate<ConnectionStats> connection = c -> c.key().protocol() == Protocol.TCP
+                        && c.key().localPort() == curl.getKey() && c.key().remotePort() == webPort;
+                kernel.awaitConnection(connection.and(ConnectionStats::closed), "curl from port " + curl.getKey());
+                Counters sum = kernel.deliveredSum(connection);
+                assertThat(sum.bytesSent()).as("curl request from %d", curl.getKey()).isEqualTo(curl.getValue()[0]);
+                assertThat(sum.bytesReceived()).as("curl response to %d", curl.getKey()).isEqualTo(curl.getValue()[1]);
+            }
+            Predicate<ConnectionStats> floodFlows = c -> c.key().protocol() == Protocol.UDP
+                    && c.key().localPort() == floodPort;
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (kernel.deliveredSum(floodFlows).bytesSent() < 70_000 && System.nanoTime() < deadline) {
+                KernelTestSupport.sleep(200);
+            }
+            assertThat(kernel.deliveredSum(floodFlows).bytesSent()).isEqualTo(70_000);
+            assertThat(kernel.deliveredSum(floodFlows).packetsSent()).isEqualTo(70_000);
+            assertThat(kernel.seen().stream().filter(floodFlows).map(c -> c.key().remoteAddress().getHostAddress()
+                    + ":" + c.key().remotePort()).distinct().count()).isEqualTo(1_024 + 1);
             assertThat(kernel.monitor.telemetry().get("udp_peer_limit_sockets")).isPositive();
         }
     }
