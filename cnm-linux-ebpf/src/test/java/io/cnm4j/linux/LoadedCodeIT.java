@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 class LoadedCodeIT {
     private static final Path BPFFS = Path.of("/sys/fs/bpf");
     private static final Path COMMITTED_OBJECT = Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn.bpf.o");
-    private static final Set<String> MAP_NAMES = Set.of("conn_stats", "closed_events", "telemetry", "sock_info");
+    private static final Set<String> MAP_NAMES = Set.of("tcp_live", "udp_stats", "udp_overflow", "closed_events",
+            "telemetry", "sock_state", "udp_pending_peer", "record_scratch");
 
     @Test
     void capabilitiesReportTheLibbpfFileVersionAndHashAndTheObjectHashWithNothingPinned() throws Exception {

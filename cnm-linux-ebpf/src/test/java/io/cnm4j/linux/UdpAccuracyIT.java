@@ -168,7 +168,8 @@ class UdpAccuracyIT {
             List<ConnectionStats> flows = kernel.seen().stream().filter(sender.and(ConnectionStats::closed)).toList();
 
             // 8 peers of their own (1..8 bytes), then 22 more summed: 9 + 10 + ... + 30 bytes
-            assertThat(flows).hasSize(9);
+            assertThat(flows).as("closed flows; all records of the socket: %s, telemetry %s",
+                    kernel.seen().stream().filter(sender).toList(), kernel.monitor.telemetry()).hasSize(9);
             assertThat(kernel.deliveredSum(sender.and(c -> c.key().remotePort() != 0)))
                     .isEqualTo(new Counters(36, 0, 8, 0, 0, 0, 0));
             assertThat(kernel.deliveredSum(sender.and(c -> c.key().remotePort() == 0)))

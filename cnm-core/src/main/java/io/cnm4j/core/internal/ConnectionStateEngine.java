@@ -24,7 +24,8 @@ import java.util.Map;
  * full identity, so neither a reused tuple nor two flows sharing an id ever mix counts; every
  * registered client gets the counters it has not seen since its own previous read; closed
  * flows are delivered exactly once to every client registered when they closed; flows are then
- * aggregated by tuple and direction; zero deltas are not reported; every drop is counted.
+ * aggregated by tuple and direction; zero deltas of live flows are not reported (a closed flow always
+ * is, once); every drop is counted.
  *
  * <p>Not thread-safe: the monitor calls it under one lock.
  */
@@ -202,7 +203,7 @@ public final class ConnectionStateEngine {
     }
 
     /**
-     * The connections with a non-zero delta for this client since its previous read, aggregated
+     * The connections that closed or have a non-zero delta for this client since its previous read, aggregated
      * by tuple and direction, and the client's state advanced past them.
      */
     public List<ConnectionStats> read(String clientId, long nowNanos) {
@@ -224,7 +225,8 @@ public final class ConnectionStateEngine {
         for (TrackedFlow flow : client.closed) {
             SeenCounters seen = client.seen.remove(flow.serial);
             Counters last = seen == null ? flow.counters() : seen.deltaTo(flow);
-            collect(aggregates, flow, last);
+            // A close is news even with nothing new to count (a UDP flow has no close counter).
+            collect(aggregates, flow, last, true);
         }
         client.clearClosed();
         active.forEach(flow -> {
@@ -239,9 +241,9 @@ public final class ConnectionStateEngine {
                 }
                 seen = new SeenCounters();
                 client.seen.put(flow.serial, seen);
-                collect(aggregates, flow, flow.counters());
+                collect(aggregates, flow, flow.counters(), false);
             } else {
-                collect(aggregates, flow, seen.deltaTo(flow));
+                collect(aggregates, flow, seen.deltaTo(flow), false);
             }
             seen.copyFrom(flow);
             seen.pollGeneration = generation;
@@ -252,8 +254,9 @@ public final class ConnectionStateEngine {
                 .toList());
     }
 
-    private static void collect(Map<AggregationKey, FlowAggregate> aggregates, TrackedFlow flow, Counters last) {
-        if (last.isZero()) {
+    private static void collect(Map<AggregationKey, FlowAggregate> aggregates, TrackedFlow flow, Counters last,
+            boolean closed) {
+        if (last.isZero() && !closed) {
             return;
         }
         aggregates.computeIfAbsent(new AggregationKey(flow.key, flow.direction), k -> new FlowAggregate())

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.Counters;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.Protocol;
 import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.util.List;
@@ -168,6 +170,24 @@ class ConnectionStateEngineTest {
         engine.apply(open(1, 10));
 
         assertThat(engine.read(CLIENT, 2)).isEmpty();
+    }
+
+    @Test
+    void udpFlowClosingWithNothingNewIsStillDeliveredClosedOnce() {
+        ConnectionStateEngine engine = engineWithClient();
+        engine.apply(open(7, 10).protocol(Protocol.UDP));
+        engine.read(CLIENT, 1);
+
+        engine.apply(closed(7, 10).protocol(Protocol.UDP));
+        List<ConnectionStats> afterClose = engine.read(CLIENT, 2);
+        List<ConnectionStats> later = engine.read(CLIENT, 3);
+
+        assertThat(afterClose).singleElement().satisfies(c -> {
+            assertThat(c.closed()).isTrue();
+            assertThat(c.last()).isEqualTo(Counters.ZERO);
+            assertThat(c.total().bytesSent()).isEqualTo(10);
+        });
+        assertThat(later).isEmpty();
     }
 
     @Test

@@ -82,6 +82,11 @@ public final class NatEnrichedBackend implements FlowBackend {
     }
 
     @Override
+    public Map<String, String> provenance() {
+        return delegate.provenance();
+    }
+
+    @Override
     public NatTranslation nat(ConnectionKey key) {
         return resolver.lookup(key.protocol(), key.localAddress(), key.localPort(), key.remoteAddress(),
                 key.remotePort(), key.netns(), key.pid());
