@@ -1,11 +1,13 @@
 package io.cnm4j.core.internal;
 
 /**
- * Makes untrusted values (domains, addresses, packet-derived text, lines of a replay file) safe
- * to put in a log message: CR, LF and every other control character (C0, DEL, C1) become
- * {@code \xNN}, the Unicode line and paragraph separators {@code \u2028}/{@code \u2029}, so that
- * a value can neither forge a log line nor drive the terminal of whoever tails the log. Such
- * values are logged at DEBUG or TRACE only: INFO and above never carry them.
+ * Makes untrusted values (domains, addresses, packet-derived text, lines of a replay file, process
+ * names) safe to put in a log message or on a terminal: CR, LF and every other control character
+ * (C0, DEL, C1) become {@code \xNN}; format characters (bidirectional overrides, zero-width
+ * characters) and the Unicode line and paragraph separators become a backslash, u and four hex
+ * digits; so that a value can neither forge a log line, drive the terminal of whoever reads it,
+ * nor reorder what is shown.
+ * In logs such values appear at DEBUG or TRACE only: INFO and above never carry them.
  *
  * <p>Stateless; safe from any thread.
  */
@@ -27,7 +29,10 @@ public final class LogText {
     }
 
     private static boolean unsafe(char c) {
-        return Character.isISOControl(c) || c == '\u2028' || c == '\u2029';
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        };
     }
 
     private static String escapeFrom(String text, int first) {
