@@ -47,6 +47,8 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ContainerTagger.class);
     private static final long PID_RECHECK_NANOS = 1_000_000_000L;
     private static final long MIN_WALK_INTERVAL_NANOS = 1_000_000_000L;
+    /** Walks the collector thread may make itself, for flows whose process is already gone. */
+    private static final long COLLECTOR_WALK_INTERVAL_NANOS = 250_000_000L;
     private static final int MAX_PENDING_METADATA = 1024;
 
     private record PidEntry(Optional<ContainerRef> container, long checkedAtNanos) {
@@ -117,9 +119,34 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
             }
             // a cgroup newer than the last walk: walk again in the background, use the PID meanwhile
             lookupFailures.increment();
-            requestWalk();
+            Optional<ContainerRef> byPid = flow.pid() == 0 ? Optional.empty() : containerOfPid(flow.pid());
+            if (byPid.isPresent()) {
+                requestWalk();
+                return byPid;
+            }
+            return containerAfterWalk(flow.cgroupId());
         }
         return flow.pid() == 0 ? Optional.empty() : containerOfPid(flow.pid());
+    }
+
+    /**
+     * A short-lived process in a new container is gone before its first flow is tagged: its cgroup
+     * outlives it, so the index is walked here, at most four times a second (a local directory
+     * walk, bounded by the index size), and the cgroup looked up again.
+     */
+    private Optional<ContainerRef> containerAfterWalk(long cgroupId) {
+        if (System.nanoTime() - lastWalkNanos < COLLECTOR_WALK_INTERVAL_NANOS) {
+            requestWalk();
+            return Optional.empty();
+        }
+        walk();
+        Optional<String> path = index.path(cgroupId);
+        if (path.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<ContainerRef> ref = CgroupPaths.container(path.get());
+        byCgroup.put(cgroupId, ref);
+        return ref;
     }
 
     private Optional<ContainerRef> containerOfPid(int pid) {
