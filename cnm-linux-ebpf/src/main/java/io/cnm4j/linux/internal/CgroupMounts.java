@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Finds where the cgroup v2 hierarchy is mounted, from {@code /proc/mounts}, and which part of it
- * the mount shows, from {@code /proc/self/mountinfo}.
+ * Finds where the cgroup v2 hierarchy is mounted, from {@code /proc/mounts}, and whether the mount
+ * shows the whole hierarchy.
  */
 public final class CgroupMounts {
     private CgroupMounts() {
@@ -35,28 +35,19 @@ public final class CgroupMounts {
         }
     }
 
-    /**
-     * The cgroup the {@code cgroup2} mount shows as its root, from a mountinfo table: {@code "/"}
-     * for the whole hierarchy; a deeper path inside a container with a private cgroup namespace,
-     * where programs attached to the mount's root see only that subtree.
-     */
-    public static Optional<String> cgroup2Root(List<String> mountinfoLines) {
-        for (String line : mountinfoLines) {
-            int separator = line.indexOf(" - ");
-            String[] fields = line.split(" ");
-            if (separator > 0 && fields.length > 4 && line.substring(separator + 3).startsWith("cgroup2 ")) {
-                return Optional.of(unescape(fields[3]));
-            }
-        }
-        return Optional.empty();
-    }
+    /** The inode of the cgroup v2 hierarchy's root directory (the root cgroup's id). */
+    static final long ROOT_CGROUP_INODE = 1;
 
-    /** The cgroup this process's cgroup v2 mount shows as its root, if mounted. */
-    public static Optional<String> cgroup2Root() {
+    /**
+     * Whether a cgroup v2 directory is the root of the whole hierarchy. Inside a container whose
+     * cgroup namespace is private, the cgroup2 mount shows only the container's subtree, and
+     * programs attached there see only its processes.
+     */
+    public static boolean isHierarchyRoot(Path cgroupDirectory) {
         try {
-            return cgroup2Root(Files.readAllLines(Path.of("/proc/self/mountinfo")));
-        } catch (IOException e) {
-            return Optional.empty();
+            return ((Number) Files.getAttribute(cgroupDirectory, "unix:ino")).longValue() == ROOT_CGROUP_INODE;
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 

@@ -300,10 +300,10 @@ public final class EbpfBackend implements FlowBackend {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
         features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state and tcp/tcp_destroy_sock; "
                 + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy)"));
-        String cgroupScope = CgroupMounts.cgroup2Root().filter(root -> !root.equals("/"))
-                .map(root -> "; only processes in cgroup " + root + " (this process has a private cgroup namespace: "
-                        + "run it in the host's to see every process)")
-                .orElse("");
+        String cgroupScope = CgroupMounts.isHierarchyRoot(cgroupRoot) ? ""
+                : "; only processes below the cgroup mounted at " + cgroupRoot + ", which is not the hierarchy's root"
+                        + " (a container with a private cgroup namespace): run the monitor in the host's cgroup"
+                        + " namespace to see every process";
         features.put(Feature.UDP, FeatureStatus.on("cgroup sendmsg/recvmsg hooks (peer before NAT) and "
                 + "sock_send_length/sock_recv_length (bytes the application moved)" + cgroupScope));
         features.put(Feature.IPV6, FeatureStatus.on("TCP and UDP over IPv6"));

@@ -23,16 +23,4 @@ class CgroupMountsTest {
                 .contains(Path.of("/mnt/my cgroup"));
         assertThat(CgroupMounts.cgroup2(List.of("cgroup /sys/fs/cgroup/cpu cgroup rw 0 0"))).isEmpty();
     }
-
-    @Test
-    void mountinfoTellsWhetherTheMountShowsTheWholeHierarchy() {
-        String host = "41 31 0:38 / /sys/fs/cgroup/unified rw,relatime - cgroup2 cgroup2 rw";
-        String container = "1203 1195 0:29 /system.slice/docker-4f1c.scope /sys/fs/cgroup ro,nosuid shared:9 "
-                + "- cgroup2 cgroup2 rw,nsdelegate";
-        String other = "25 1 254:1 / / rw,relatime - ext4 /dev/vda rw";
-
-        assertThat(CgroupMounts.cgroup2Root(List.of(other, host))).contains("/");
-        assertThat(CgroupMounts.cgroup2Root(List.of(other, container))).contains("/system.slice/docker-4f1c.scope");
-        assertThat(CgroupMounts.cgroup2Root(List.of(other))).isEmpty();
-    }
 }
