@@ -70,16 +70,41 @@ public final class NetworkMonitor implements AutoCloseable {
         this.drainer = pipeline.drainer(engine::apply);
         this.activeConsumer = engine::apply;
         if (config.enabled()) {
-            BackendSelection selection = BackendSelection.select(config, builder.providers);
-            FlowBackendProvider provider = selection.chosen();
-            this.backend = provider.open(new BackendContext(config, pipeline));
-            this.backendName = provider.name();
-            this.capabilities = new Capabilities(backendName, backend.features(), selection.refused(),
-                    backend.provenance());
+            OpenedBackend opened = openBackend(config, builder.providers, pipeline);
+            this.backend = opened.backend();
+            this.backendName = opened.name();
+            this.capabilities = opened.capabilities();
         } else {
             this.backend = new DisabledBackend();
             this.backendName = DisabledBackend.NAME;
             this.capabilities = new Capabilities(backendName, backend.features(), Map.of());
+        }
+    }
+
+    private record OpenedBackend(FlowBackend backend, String name, Capabilities capabilities) {
+    }
+
+    /**
+     * Opens the best available backend; one that passes its checks but fails to open (the kernel's
+     * verifier refusing its programs, say) is refused with its reason and the next one is tried,
+     * unless the configuration names the backend.
+     */
+    private static OpenedBackend openBackend(MonitorConfig config, List<FlowBackendProvider> providers,
+            EventPipeline pipeline) {
+        Map<String, String> failedToOpen = new LinkedHashMap<>();
+        while (true) {
+            BackendSelection selection = BackendSelection.select(config, providers, failedToOpen);
+            FlowBackendProvider provider = selection.chosen();
+            try {
+                FlowBackend backend = provider.open(new BackendContext(config, pipeline));
+                return new OpenedBackend(backend, provider.name(), new Capabilities(provider.name(),
+                        backend.features(), selection.refused(), backend.provenance()));
+            } catch (BackendUnavailableException e) {
+                if (!config.backend().isEmpty()) {
+                    throw e;
+                }
+                failedToOpen.put(provider.name(), e.reasons().getOrDefault(provider.name(), e.getMessage()));
+            }
         }
     }
 

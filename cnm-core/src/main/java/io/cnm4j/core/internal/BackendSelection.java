@@ -27,6 +27,15 @@ public record BackendSelection(FlowBackendProvider chosen, Map<String, String> r
      * @throws BackendUnavailableException when no candidate is available
      */
     public static BackendSelection select(MonitorConfig config, List<FlowBackendProvider> explicit) {
+        return select(config, explicit, Map.of());
+    }
+
+    /**
+     * As {@link #select(MonitorConfig, List)}, with providers that were available but failed to
+     * open (by name, with the reason) refused.
+     */
+    public static BackendSelection select(MonitorConfig config, List<FlowBackendProvider> explicit,
+            Map<String, String> failedToOpen) {
         List<FlowBackendProvider> candidates = new ArrayList<>(explicit);
         if (candidates.isEmpty()) {
             ServiceLoader.load(FlowBackendProvider.class).forEach(candidates::add);
@@ -41,6 +50,10 @@ public record BackendSelection(FlowBackendProvider chosen, Map<String, String> r
             }
             if (chosen != null) {
                 refused.put(provider.name(), "lower priority than " + chosen.name());
+                continue;
+            }
+            if (failedToOpen.containsKey(provider.name())) {
+                refused.put(provider.name(), failedToOpen.get(provider.name()));
                 continue;
             }
             Availability availability = provider.availability(config);

@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal;
 
 import static io.cnm4j.linux.internal.ConnRecordLayout.*;
 
+import io.cnm4j.core.BackendUnavailableException;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
@@ -12,6 +13,7 @@ import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.ConnectionEventSink;
 import io.cnm4j.core.spi.FlowBackend;
+import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.dns.DnsCapture;
 import io.cnm4j.linux.internal.dns.PacketSocketException;
 import io.cnm4j.linux.internal.libbpf.BpfException;
@@ -115,7 +117,8 @@ public final class EbpfBackend implements FlowBackend {
      * Opens and loads the BPF object with the configured map sizes and switches; nothing is
      * attached yet.
      *
-     * @throws IllegalStateException with libbpf's reason when loading fails
+     * @throws BackendUnavailableException with libbpf's first line when loading fails, so that the
+     *         monitor can fall back to another backend
      * @throws io.cnm4j.core.BackendUnavailableException when the BPF object fails its integrity check
      */
     public static EbpfBackend open(BackendContext context) {
@@ -150,8 +153,19 @@ public final class EbpfBackend implements FlowBackend {
             if (object != null) {
                 object.close();
             }
-            throw new IllegalStateException("eBPF backend could not load: " + e.getMessage(), e);
+            String reason = "could not load its BPF programs: " + firstLine(e.getMessage());
+            BackendUnavailableException refused = new BackendUnavailableException(
+                    LinuxEbpfBackendProvider.NAME + " " + reason, Map.of(LinuxEbpfBackendProvider.NAME, reason));
+            refused.initCause(e);
+            throw refused;
         }
+    }
+
+    /** The verifier's and libbpf's messages run over many lines: the first says what failed. */
+    private static String firstLine(String message) {
+        String text = String.valueOf(message).strip();
+        int end = text.indexOf('\n');
+        return end < 0 ? text : text.substring(0, end);
     }
 
     /** struct cnm_config: switched-off protocols and families are never tracked in the kernel. */

@@ -42,6 +42,10 @@ public final class EbpfHostCheck {
         if (!Files.isReadable(BTF)) {
             return Optional.of("the kernel exposes no BTF at " + BTF + ": use a kernel built with CONFIG_DEBUG_INFO_BTF (5.8+)");
         }
+        Optional<String> tracepoints = KernelTracepoints.problem();
+        if (tracepoints.isPresent()) {
+            return tracepoints;
+        }
         if (CgroupMounts.cgroup2().isEmpty()) {
             return Optional.of("cgroup v2 is not mounted (no cgroup2 entry in /proc/mounts): mount it, e.g. "
                     + "mount -t cgroup2 none /sys/fs/cgroup");

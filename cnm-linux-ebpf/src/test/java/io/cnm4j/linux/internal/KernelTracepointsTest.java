@@ -1,0 +1,34 @@
+package io.cnm4j.linux.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.StringReader;
+import org.junit.jupiter.api.Test;
+
+class KernelTracepointsTest {
+    private static BufferedReader kallsyms(String... lines) {
+        return new BufferedReader(new StringReader(String.join("\n", lines) + "\n"));
+    }
+
+    @Test
+    void aKernelWithEveryTracepointMissesNone() throws Exception {
+        assertThat(KernelTracepoints.missing(kallsyms(
+                "ffffffff81f0ecb0 T __traceiter_inet_sock_set_state",
+                "ffffffff81f0edc0 T __traceiter_sock_send_length",
+                "ffffffff81f0ee30 T __traceiter_sock_recv_length",
+                "0000000000000000 T __traceiter_tcp_destroy_sock",
+                "ffffffff81f0f0a0 T tcp_v4_connect"))).isEmpty();
+    }
+
+    @Test
+    void a61KernelMissesTheLengthTracepointsInOrder() throws Exception {
+        // Debian 12's 6.1: the state and destroy tracepoints exist, the length ones came with 6.3
+        assertThat(KernelTracepoints.missing(kallsyms(
+                "ffffffff81a0ecb0 T __traceiter_inet_sock_set_state",
+                "ffffffff81a0f0a0 T __traceiter_tcp_destroy_sock",
+                "ffffffff81a0f1a0 t __traceiter_sock_exceed_buf_limit",
+                "ffffffffc0a01000 t __traceiter_sock_send_length_x\t[some_module]")))
+                .containsExactly("sock_send_length", "sock_recv_length");
+    }
+}
