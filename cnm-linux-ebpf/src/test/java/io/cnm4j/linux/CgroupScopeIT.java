@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cnm4j.linux.internal.CgroupMounts;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,6 +25,32 @@ class CgroupScopeIT {
             assertThat(CgroupMounts.isHierarchyRoot(mount.resolve("no-such-cgroup"))).isFalse();
         } finally {
             Files.delete(child);
+        }
+    }
+
+    /** A subtree mounted on its own (as inside a container) gives way to a path that reaches the root. */
+    @Test
+    void programsAttachToTheHierarchysRootWhenAnyWayReachesIt() throws Exception {
+        KernelTestSupport.requireEbpf();
+        Path mount = CgroupMounts.cgroup2().orElseThrow();
+        String run = Long.toString(ProcessHandle.current().pid());
+        Path child = Files.createDirectories(mount.resolve("cnmit-attach" + run));
+        Path subtreeMount = Files.createDirectories(Path.of("/run", "cnmit-cgroup-subtree" + run));
+        try {
+            TestNamespaces.run("mount", "--bind", child.toString(), subtreeMount.toString());
+            try {
+                assertThat(CgroupMounts.isHierarchyRoot(subtreeMount)).isFalse();
+                assertThat(CgroupMounts.attachPoint(subtreeMount, List.of(Path.of("/nonexistent"), mount)))
+                        .isEqualTo(mount);
+                assertThat(CgroupMounts.attachPoint(subtreeMount, List.of(Path.of("/nonexistent"))))
+                        .isEqualTo(subtreeMount);
+                assertThat(CgroupMounts.attachPoint(mount, List.of(subtreeMount))).isEqualTo(mount);
+            } finally {
+                TestNamespaces.run("umount", subtreeMount.toString());
+            }
+        } finally {
+            Files.deleteIfExists(subtreeMount);
+            Files.deleteIfExists(child);
         }
     }
 }

@@ -59,7 +59,8 @@ final class TestNamespaces {
         return ((Number) Files.getAttribute(Path.of("/run/netns", namespace), "unix:ino")).longValue();
     }
 
-    private static void run(String program, String... arguments) {
+    /** Runs a command; fails with its output when it fails. */
+    static void run(String program, String... arguments) {
         List<String> command = new ArrayList<>(List.of(program));
         command.addAll(List.of(arguments));
         try {

@@ -51,6 +51,30 @@ public final class CgroupMounts {
         }
     }
 
+    /**
+     * Where to attach cgroup programs: the first of the mount and the other ways to the hierarchy
+     * that reaches its root, or the mount itself when none does. A container that shares the
+     * host's PID namespace reaches the host's mount through {@code /proc/1/root}.
+     */
+    public static Path attachPoint(Path mount, List<Path> otherWays) {
+        if (isHierarchyRoot(mount)) {
+            return mount;
+        }
+        for (Path way : otherWays) {
+            if (isHierarchyRoot(way)) {
+                return way;
+            }
+        }
+        return mount;
+    }
+
+    /** {@link #attachPoint(Path, List)} with the host's usual mount points seen through {@code /proc/1/root}. */
+    public static Path attachPoint(Path mount) {
+        Path hostRoot = Path.of("/proc/1/root");
+        return attachPoint(mount, List.of(hostRoot.resolve(mount.toString().substring(1)),
+                hostRoot.resolve("sys/fs/cgroup"), hostRoot.resolve("sys/fs/cgroup/unified")));
+    }
+
     private static String unescape(String field) {
         StringBuilder out = new StringBuilder(field.length());
         for (int i = 0; i < field.length(); i++) {

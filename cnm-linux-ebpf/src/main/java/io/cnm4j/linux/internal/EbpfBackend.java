@@ -124,7 +124,7 @@ public final class EbpfBackend implements FlowBackend {
     public static EbpfBackend open(BackendContext context) {
         MonitorConfig config = context.config();
         byte[] objectBytes = BpfObjectResource.cnmConnBytes();
-        Path cgroupRoot = CgroupMounts.cgroup2().orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
+        Path cgroupRoot = CgroupMounts.cgroup2().map(CgroupMounts::attachPoint).orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
@@ -317,7 +317,7 @@ public final class EbpfBackend implements FlowBackend {
         String cgroupScope = CgroupMounts.isHierarchyRoot(cgroupRoot) ? ""
                 : "; only processes below the cgroup mounted at " + cgroupRoot + ", which is not the hierarchy's root"
                         + " (a container with a private cgroup namespace): run the monitor in the host's cgroup"
-                        + " namespace to see every process";
+                        + " or PID namespace to see every process";
         features.put(Feature.UDP, FeatureStatus.on("cgroup sendmsg/recvmsg hooks (peer before NAT) and "
                 + "sock_send_length/sock_recv_length (bytes the application moved)" + cgroupScope));
         features.put(Feature.IPV6, FeatureStatus.on("TCP and UDP over IPv6"));
