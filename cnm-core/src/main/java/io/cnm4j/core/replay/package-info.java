@@ -4,7 +4,7 @@
  * {@code NetworkMonitor.builder().backend(…)}.
  *
  * <p>Threads: the monitor calls the backend from its collector thread and from polling clients,
- * under its lock. Ownership: the backend holds the recorded lines (read once from a file or given as a list) and
- * no native resource.
+ * under its lock. Ownership: the backend holds the recorded lines (read once from a file or given
+ * as a list) and no native resource.
  */
 package io.cnm4j.core.replay;

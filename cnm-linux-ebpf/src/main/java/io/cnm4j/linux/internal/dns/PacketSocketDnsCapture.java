@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * namespace and hands each DNS payload to a {@link DnsTrafficProcessor}.
  *
  * <p>A {@link WorkerRunner} thread ({@code cnm4j-dns-capture}) receives packets, decodes their IP
- * and transport headers ({@link IpPacketDecoder}), and about once per second expires unanswered queries, reads the
- * kernel's packet counters and publishes the telemetry. Packets are stamped by the kernel
+ * and transport headers ({@link IpPacketDecoder}), and about once per second expires unanswered
+ * queries, reads the kernel's packet counters and publishes the telemetry. Packets are stamped by the kernel
  * ({@code CLOCK_REALTIME}), so latencies do not include the time a packet waited in the ring; the
  * ring hands packets over in blocks, at the latest {@link PacketSocket#BLOCK_TIMEOUT_MILLIS} after
  * they arrived, so expiry lags twice that behind the clock.
