@@ -5,6 +5,7 @@ import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.internal.DisabledBackend;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
+import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
@@ -19,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -43,6 +43,13 @@ public final class NetworkMonitor implements AutoCloseable {
     private static final int DRAIN_BATCH = 4096;
     /** A flow missing from full reads this long lost its close event (the ring buffer polls every 100 ms). */
     private static final long VANISHED_GRACE_NANOS = 5_000_000_000L;
+    /** How long the collector parks when the queue was empty and no delivery was due. */
+    private static final long COLLECTOR_IDLE_NANOS = 1_000_000L;
+    /**
+     * Failed collector cycles in a row after which it gives up; a drain that succeeds in between
+     * resets the count, so only a persistent fault ends delivery (reported in collector_stopped).
+     */
+    private static final int COLLECTOR_MAX_CONSECUTIVE_FAILURES = 10;
 
     private final MonitorConfig config;
     private final List<Tagger> taggers;
@@ -58,9 +65,11 @@ public final class NetworkMonitor implements AutoCloseable {
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong listenerSkips = new AtomicLong();
     private final AtomicInteger listenerIds = new AtomicInteger();
+    private final WorkerRunner collector;
     private volatile boolean running;
     private volatile boolean closed;
-    private Thread collector;
+    /** Collector thread only: when listeners are next due a snapshot. */
+    private long nextDelivery;
 
     private NetworkMonitor(Builder builder) {
         this.config = builder.config;
@@ -69,6 +78,8 @@ public final class NetworkMonitor implements AutoCloseable {
         this.engine = new ConnectionStateEngine(config);
         this.drainer = pipeline.drainer(engine::apply);
         this.activeConsumer = engine::apply;
+        this.collector = new WorkerRunner("collector", COLLECTOR_IDLE_NANOS, COLLECTOR_MAX_CONSECUTIVE_FAILURES,
+                this::collectCycle);
         if (config.enabled()) {
             OpenedBackend opened = openBackend(config, builder.providers, pipeline);
             this.backend = opened.backend();
@@ -123,8 +134,7 @@ public final class NetworkMonitor implements AutoCloseable {
         }
         backend.start();
         running = true;
-        collector = new Thread(this::collectLoop, "cnm4j-collector");
-        collector.setDaemon(true);
+        nextDelivery = System.nanoTime() + config.interval().toNanos();
         collector.start();
     }
 
@@ -201,6 +211,7 @@ public final class NetworkMonitor implements AutoCloseable {
         counters.putAll(engine.counters());
         counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
         counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
+        collector.putCounters(counters);
         counters.putAll(backend.telemetry());
         for (ListenerDispatcher dispatcher : listeners) {
             counters.putAll(dispatcher.listener().telemetry());
@@ -211,28 +222,27 @@ public final class NetworkMonitor implements AutoCloseable {
         return Telemetry.of(counters);
     }
 
-    private void collectLoop() {
-        long intervalNanos = config.interval().toNanos();
-        long nextDelivery = System.nanoTime() + intervalNanos;
-        while (running) {
-            int applied;
-            lock.lock();
-            try {
-                applied = drainer.drain(DRAIN_BATCH);
-            } finally {
-                lock.unlock();
-            }
-            long now = System.nanoTime();
-            if (now - nextDelivery >= 0) {
-                if (!listeners.isEmpty()) {
-                    // without listeners, collecting would only advance state that pollers read themselves
-                    deliverToListeners();
-                }
-                nextDelivery = Math.max(nextDelivery + intervalNanos, now);
-            } else if (applied == 0) {
-                LockSupport.parkNanos(Math.min(1_000_000L, nextDelivery - now));
-            }
+    /** One collector cycle: apply queued events, and deliver to listeners when an interval ended. */
+    private int collectCycle() {
+        int applied;
+        lock.lock();
+        try {
+            applied = drainer.drain(DRAIN_BATCH);
+        } finally {
+            lock.unlock();
         }
+        long now = System.nanoTime();
+        if (now - nextDelivery < 0) {
+            return applied;
+        }
+        // Advanced first, so that a failing delivery is retried at the next interval, not every cycle.
+        nextDelivery = Math.max(nextDelivery + config.interval().toNanos(), now);
+        if (listeners.isEmpty()) {
+            // without listeners, collecting would only advance state that pollers read themselves
+            return applied;
+        }
+        deliverToListeners();
+        return applied + 1;
     }
 
     private void deliverToListeners() {
@@ -246,8 +256,6 @@ public final class NetworkMonitor implements AutoCloseable {
                     listenerSkips.incrementAndGet();
                 }
             }
-        } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(NetworkMonitor.class).error("collection failed", e);
         } finally {
             lock.unlock();
         }
@@ -302,14 +310,7 @@ public final class NetworkMonitor implements AutoCloseable {
         }
         closed = true;
         running = false;
-        if (collector != null) {
-            LockSupport.unpark(collector);
-            try {
-                collector.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        collector.stop(5_000);
         listeners.forEach(ListenerDispatcher::shutdown);
         listeners.clear();
         backend.close();

@@ -42,6 +42,12 @@ public final class EventPipeline implements ConnectionEventSink {
         ready.offer(event);
     }
 
+    @Override
+    public void abort(ConnectionEvent event) {
+        // Never fails for the same reason; reset so that a half-filled event cannot leak into the next claim.
+        free.offer(event.reset());
+    }
+
     /**
      * A reusable consumer of queued events that applies each with {@code apply} and returns it
      * to the pool; made once so that draining allocates nothing. Single consumer thread only.

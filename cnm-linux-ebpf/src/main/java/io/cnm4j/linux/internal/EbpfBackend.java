@@ -8,6 +8,7 @@ import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Telemetry;
+import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.ConnectionEvent;
@@ -51,6 +52,8 @@ public final class EbpfBackend implements FlowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
     private static final int BATCH_ENTRIES = 1024;
     private static final Duration RING_POLL_TIMEOUT = Duration.ofMillis(50);
+    /** Failed polls in a row (with backoff up to 1 s between them) after which the poller gives up. */
+    private static final int POLLER_MAX_CONSECUTIVE_FAILURES = 10;
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
 
@@ -89,12 +92,14 @@ public final class EbpfBackend implements FlowBackend {
     private int expiredCount;
     private volatile long malformedRecords;
     private volatile boolean running;
-    private Thread poller;
+    private final WorkerRunner poller;
     private boolean closed;
 
     private EbpfBackend(BackendContext context, BpfObject object, Path cgroupRoot, DnsCapture dns, String dnsProblem)
             throws BpfException {
         this.sink = context.events();
+        // No idle park: poll() itself waits for records up to RING_POLL_TIMEOUT.
+        this.poller = new WorkerRunner("ebpf-ringbuf", 0, POLLER_MAX_CONSECUTIVE_FAILURES, this::pollClosedEvents);
         this.object = object;
         this.cgroupRoot = cgroupRoot;
         this.dns = dns;
@@ -189,25 +194,14 @@ public final class EbpfBackend implements FlowBackend {
             dns.start();
         }
         running = true;
-        poller = new Thread(this::pollClosedEvents, "cnm4j-ebpf-ringbuf");
-        poller.setDaemon(true);
         poller.start();
     }
 
-    private void pollClosedEvents() {
-        while (running) {
-            try {
-                // The kernel side submits without wakeups until the ring is a quarter full, so
-                // records that arrived during the wait are consumed explicitly.
-                closedEvents.poll(RING_POLL_TIMEOUT);
-                closedEvents.consume();
-            } catch (BpfException e) {
-                if (running) {
-                    LOG.error("polling the closed-connection ring buffer failed; stopping", e);
-                }
-                return;
-            }
-        }
+    /** Ring-buffer thread: one duty cycle of the poller; returns the records consumed. */
+    private int pollClosedEvents() throws BpfException {
+        // The kernel side submits without wakeups until the ring is a quarter full, so
+        // records that arrived during the wait are consumed explicitly.
+        return closedEvents.poll(RING_POLL_TIMEOUT) + closedEvents.consume();
     }
 
     /** Ring-buffer thread: a closed TCP connection or UDP flow, a released UDP socket, or an offender. */
@@ -231,9 +225,14 @@ public final class EbpfBackend implements FlowBackend {
         if (event == null) {
             return;
         }
-        decoder.decode(memory, offset + RECORD_KEY, memory, offset + RECORD_STATS, event);
-        event.kind(ConnectionEvent.Kind.CLOSED);
-        directions.resolve(event);
+        try {
+            decoder.decode(memory, offset + RECORD_KEY, memory, offset + RECORD_STATS, event);
+            event.kind(ConnectionEvent.Kind.CLOSED);
+            directions.resolve(event);
+        } catch (RuntimeException e) {
+            sink.abort(event);
+            throw e;
+        }
         sink.publish(event);
     }
 
@@ -358,6 +357,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put("udp_overflow_peer_limit", kernelCounter(TELEMETRY_UDP_PEER_LIMIT));
         counters.put("udp_overflow_peer_unknown", kernelCounter(TELEMETRY_UDP_PEER_UNKNOWN));
         counters.put("udp_peer_limit_sockets", peerLimitLog.sockets());
+        poller.putCounters(counters);
         if (dns != null) {
             counters.putAll(dns.telemetry());
         }
@@ -382,13 +382,7 @@ public final class EbpfBackend implements FlowBackend {
             return;
         }
         running = false;
-        if (poller != null) {
-            try {
-                poller.join(RING_POLL_TIMEOUT.toMillis() * 20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        poller.stop(RING_POLL_TIMEOUT.toMillis() * 20);
         closed = true;
         if (dns != null) {
             dns.close();

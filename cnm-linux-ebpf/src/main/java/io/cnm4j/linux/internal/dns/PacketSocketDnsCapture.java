@@ -3,6 +3,7 @@ package io.cnm4j.linux.internal.dns;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.LogText;
+import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.dns.DnsTrafficProcessor;
 import java.net.InetAddress;
 import java.util.Collections;
@@ -17,9 +18,9 @@ import org.slf4j.LoggerFactory;
  * Captures DNS with a filtered {@link PacketSocket} on every interface of the current network
  * namespace and hands each DNS payload to a {@link DnsTrafficProcessor}.
  *
- * <p>A daemon thread receives packets, decodes their IP and transport headers
- * ({@link IpPacketDecoder}), and about once per second expires unanswered queries, reads the
- * kernel's packet counters and publishes the telemetry. Packets are stamped by the kernel
+ * <p>A {@link WorkerRunner} thread ({@code cnm4j-dns-capture}) receives packets, decodes their IP
+ * and transport headers ({@link IpPacketDecoder}), and about once per second expires unanswered
+ * queries, reads the kernel's packet counters and publishes the telemetry. Packets are stamped by the kernel
  * ({@code CLOCK_REALTIME}), so latencies do not include the time a packet waited in the ring; the
  * ring hands packets over in blocks, at the latest {@link PacketSocket#BLOCK_TIMEOUT_MILLIS} after
  * they arrived, so expiry lags twice that behind the clock.
@@ -37,16 +38,18 @@ public final class PacketSocketDnsCapture implements DnsCapture {
     private static final int POLL_MILLIS = 100;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long STOP_WAIT_MILLIS = 5_000;
+    /** Failed socket reads in a row (with backoff up to 1 s between them) after which capture gives up. */
+    private static final int MAX_CONSECUTIVE_FAILURES = 10;
+    private static final String CAPTURE_ERRORS = "dns_capture_errors";
     private static final long EXPIRY_LAG_NANOS = TimeUnit.MILLISECONDS.toNanos(2L * PacketSocket.BLOCK_TIMEOUT_MILLIS);
 
     private final PacketSocket socket;
     private final DnsTrafficProcessor processor;
     private final IpPacketDecoder decoder;
     private final CapturedPacket packet = new CapturedPacket(PacketSocket.MAX_PACKET);
-    private final Thread thread;
+    private final WorkerRunner worker;
     private final long[] kernelReading = new long[3];
 
-    private volatile boolean running;
     private volatile Map<String, Long> published;
     private boolean started;
     private boolean closed;
@@ -62,12 +65,14 @@ public final class PacketSocketDnsCapture implements DnsCapture {
     private long kernelDrops;
     private long ringFull;
     private long captureErrors;
+    private long nextTick;
 
     private PacketSocketDnsCapture(PacketSocket socket, MonitorConfig config) {
         this.socket = socket;
         this.processor = DnsTrafficProcessor.create(config);
         this.decoder = new IpPacketDecoder(config.dnsPorts(), config.dnsCollectLocal());
-        this.thread = Thread.ofPlatform().daemon().name("cnm-dns-capture").unstarted(this::run);
+        // No idle park: the socket read itself waits up to POLL_MILLIS for a packet.
+        this.worker = new WorkerRunner("dns-capture", 0, MAX_CONSECUTIVE_FAILURES, this::captureCycle);
         this.published = counters();
     }
 
@@ -92,8 +97,8 @@ public final class PacketSocketDnsCapture implements DnsCapture {
             return;
         }
         started = true;
-        running = true;
-        thread.start();
+        nextTick = System.nanoTime() + TICK_NANOS;
+        worker.start();
     }
 
     @Override
@@ -108,7 +113,11 @@ public final class PacketSocketDnsCapture implements DnsCapture {
 
     @Override
     public Map<String, Long> telemetry() {
-        return published;
+        // Failed socket reads are counted by the worker, per-packet failures by the capture thread.
+        Map<String, Long> counters = new TreeMap<>(published);
+        counters.merge(CAPTURE_ERRORS, worker.errors(), Long::sum);
+        counters.put(worker.stoppedCounter(), worker.stoppedOnFailure() ? 1L : 0L);
+        return Collections.unmodifiableMap(counters);
     }
 
     @Override
@@ -117,40 +126,37 @@ public final class PacketSocketDnsCapture implements DnsCapture {
             return;
         }
         closed = true;
-        running = false;
         if (started) {
-            try {
-                thread.join(STOP_WAIT_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (thread.isAlive()) {
+            if (!worker.stop(STOP_WAIT_MILLIS)) {
                 // Unmapping the ring under a running reader would crash the JVM; leak it instead.
                 LOG.warn("DNS capture thread did not stop within {} ms; leaving its socket open", STOP_WAIT_MILLIS);
                 return;
             }
+            publishFinalCounters();
         }
         socket.close();
     }
 
-    private void run() {
-        long nextTick = System.nanoTime() + TICK_NANOS;
+    /** Capture thread: one duty cycle; returns 1 when a packet was handled. */
+    private int captureCycle() throws PacketSocketException {
+        boolean received = socket.next(packet, POLL_MILLIS);
+        if (received) {
+            handle(packet);
+        }
+        long now = System.nanoTime();
+        if (now - nextTick >= 0) {
+            tick();
+            nextTick = now + TICK_NANOS;
+        }
+        return received ? 1 : 0;
+    }
+
+    /** Closing thread, after the capture thread stopped: the last kernel counters and expiries. */
+    private void publishFinalCounters() {
         try {
-            while (running) {
-                if (socket.next(packet, POLL_MILLIS)) {
-                    handle(packet);
-                }
-                long now = System.nanoTime();
-                if (now - nextTick >= 0) {
-                    tick();
-                    nextTick = now + TICK_NANOS;
-                }
-            }
             tick();
         } catch (PacketSocketException e) {
-            LOG.error("DNS capture stopped: {}", e.getMessage());
-            captureErrors++;
-            published = counters();
+            LOG.debug("reading the final DNS capture statistics failed: {}", e.getMessage());
         }
     }
 
@@ -207,7 +213,7 @@ public final class PacketSocketDnsCapture implements DnsCapture {
         counters.put("dns_packets_fragmented", packetsFragmented);
         counters.put("dns_packets_truncated", packetsTruncated);
         counters.put("dns_packets_malformed", packetsMalformed);
-        counters.put("dns_capture_errors", captureErrors);
+        counters.put(CAPTURE_ERRORS, captureErrors);
         return Collections.unmodifiableMap(counters);
     }
 }

@@ -29,6 +29,11 @@ final class CollectingSink implements ConnectionEventSink {
         published.add(new ConnectionEvent().copyFrom(event));
     }
 
+    @Override
+    public void abort(ConnectionEvent event) {
+        // claim() allocates each event, so an aborted one is simply forgotten
+    }
+
     synchronized List<ConnectionEvent> published() {
         return List.copyOf(published);
     }
