@@ -7,6 +7,7 @@ import io.cnm4j.tagging.internal.BackgroundWorker;
 import io.cnm4j.tagging.internal.BoundedCache;
 import io.cnm4j.tagging.internal.CgroupIndex;
 import io.cnm4j.tagging.internal.ProcFiles;
+import io.cnm4j.tagging.internal.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -312,19 +313,13 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
 
         /** Entries per cache (cgroups, PIDs, containers), default 4096. */
         public Builder cacheCapacity(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("cacheCapacity must be positive: " + value);
-            }
-            cacheCapacity = value;
+            cacheCapacity = Settings.positive("cacheCapacity", value);
             return this;
         }
 
         /** Most cgroups indexed in one walk (default 100,000). */
         public Builder maxCgroups(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxCgroups must be positive: " + value);
-            }
-            maxCgroups = value;
+            maxCgroups = Settings.positive("maxCgroups", value);
             return this;
         }
 

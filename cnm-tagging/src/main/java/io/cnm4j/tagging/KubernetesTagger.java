@@ -5,6 +5,7 @@ import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
 import io.cnm4j.tagging.internal.BackgroundWorker;
 import io.cnm4j.tagging.internal.PodTags;
+import io.cnm4j.tagging.internal.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -238,10 +239,7 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
 
         /** Most pods indexed (default 50,000); more are counted as evictions. */
         public Builder maxPods(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxPods must be positive: " + value);
-            }
-            maxPods = value;
+            maxPods = Settings.positive("maxPods", value);
             return this;
         }
 

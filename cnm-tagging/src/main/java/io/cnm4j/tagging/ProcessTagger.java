@@ -5,6 +5,7 @@ import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
 import io.cnm4j.tagging.internal.BoundedCache;
 import io.cnm4j.tagging.internal.ProcFiles;
+import io.cnm4j.tagging.internal.Settings;
 import io.cnm4j.tagging.internal.UserNames;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -229,10 +230,7 @@ public final class ProcessTagger implements Tagger {
 
         /** Command lines longer than this are cut (default 256 characters). */
         public Builder maxCmdlineChars(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("maxCmdlineChars must be positive: " + value);
-            }
-            maxCmdlineChars = value;
+            maxCmdlineChars = Settings.positive("maxCmdlineChars", value);
             return this;
         }
 
@@ -244,10 +242,7 @@ public final class ProcessTagger implements Tagger {
 
         /** Processes kept in the cache (default 4096); evictions are counted. */
         public Builder cacheCapacity(int value) {
-            if (value < 1) {
-                throw new IllegalArgumentException("cacheCapacity must be positive: " + value);
-            }
-            cacheCapacity = value;
+            cacheCapacity = Settings.positive("cacheCapacity", value);
             return this;
         }
 
