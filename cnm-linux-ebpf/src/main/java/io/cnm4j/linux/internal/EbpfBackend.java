@@ -248,6 +248,11 @@ public final class EbpfBackend implements FlowBackend {
             tcpLive.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
                     decoder.decode(keys, (long) i * COOKIE_KEY_BYTES, values, (long) i * STATS_BYTES, scratch.reset());
+                    // connect() has not picked the local port yet: the flow's identity is not complete
+                    // (the engine would take the later tuple for another flow), and nothing moved yet
+                    if (scratch.localPort() == 0) {
+                        continue;
+                    }
                     scratch.kind(ConnectionEvent.Kind.UPDATE);
                     directions.resolve(scratch);
                     consumer.accept(scratch);
