@@ -5,23 +5,24 @@ import io.cnm4j.core.spi.ConnectionEventSink;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jctools.queues.MessagePassingQueue;
-import org.jctools.queues.MpmcArrayQueue;
-import org.jctools.queues.MpscArrayQueue;
+import org.jctools.queues.atomic.MpmcAtomicArrayQueue;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
  * The bounded, lock-free hand-off from backends to the state engine. A fixed pool of
  * {@link ConnectionEvent}s circulates between a free list (any thread claims) and an MPSC
  * queue (one drain thread consumes), so steady-state ingestion allocates nothing. When every
  * event is in flight, {@link #claim()} fails fast and counts the drop; a producer never blocks.
+ * The queues are JCTools' atomic variants: the Unsafe-based ones make JDK 24+ print warnings.
  */
 public final class EventPipeline implements ConnectionEventSink {
-    private final MpmcArrayQueue<ConnectionEvent> free;
-    private final MpscArrayQueue<ConnectionEvent> ready;
+    private final MpmcAtomicArrayQueue<ConnectionEvent> free;
+    private final MpscAtomicArrayQueue<ConnectionEvent> ready;
     private final AtomicLong dropped = new AtomicLong();
 
     public EventPipeline(int capacity) {
-        free = new MpmcArrayQueue<>(capacity);
-        ready = new MpscArrayQueue<>(capacity);
+        free = new MpmcAtomicArrayQueue<>(capacity);
+        ready = new MpscAtomicArrayQueue<>(capacity);
         for (int i = 0; i < capacity; i++) {
             free.offer(new ConnectionEvent());
         }
