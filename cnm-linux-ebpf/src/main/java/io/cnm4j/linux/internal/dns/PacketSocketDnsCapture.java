@@ -5,6 +5,7 @@ import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.LogText;
 import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.IpPacketDecoder;
 import java.net.InetAddress;
 import java.util.Collections;
 import java.util.List;

@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cnm4j.dns.testing.IpPacketBuilder;
 import io.cnm4j.linux.internal.dns.ClassicBpfInterpreter.Metadata;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;

@@ -3,6 +3,7 @@ package io.cnm4j.windows.internal.dns;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.IpPacketDecoder;
 import io.cnm4j.windows.internal.CompletionStatus;
 import io.cnm4j.windows.internal.DriverChannel;
 import io.cnm4j.windows.internal.DriverException;
@@ -67,7 +68,7 @@ public final class DriverDnsCapture implements AutoCloseable {
     private final MemorySegment statsInput;
     private final MemorySegment statsOutput;
     private final DnsTrafficProcessor processor;
-    private final Ipv4DnsDecoder decoder;
+    private final IpPacketDecoder decoder;
     private final PacketHeaderView header = new PacketHeaderView();
     private final CompletionStatus completion = new CompletionStatus();
     private final byte[] packet = new byte[READ_SIZE];
@@ -101,7 +102,7 @@ public final class DriverDnsCapture implements AutoCloseable {
         statsInput.set(Wire.U64, 0, version.signature());
         this.statsOutput = arena.allocate(version.statsSize(), 8);
         this.processor = DnsTrafficProcessor.create(config);
-        this.decoder = new Ipv4DnsDecoder(config.dnsPorts(), config.dnsCollectLocal());
+        this.decoder = new IpPacketDecoder(config.dnsPorts(), config.dnsCollectLocal());
         this.thread = Thread.ofPlatform().daemon().name("cnm4j-windows-dns").unstarted(this::run);
         this.published = snapshot();
     }
@@ -241,9 +242,9 @@ public final class DriverDnsCapture implements AutoCloseable {
         long timestamp = header.timestampEpochNanos();
         try {
             switch (decoder.decode(packet, length)) {
-                case UDP -> processor.onUdpPayload(decoder.flow(), packet, decoder.payloadOffset(),
+                case DNS_UDP -> processor.onUdpPayload(decoder.flow(), packet, decoder.payloadOffset(),
                         decoder.payloadLength(), timestamp);
-                case TCP -> processor.onTcpSegment(decoder.flow(), decoder.tcpSequence(), decoder.tcpFlags(), packet,
+                case DNS_TCP -> processor.onTcpSegment(decoder.flow(), decoder.tcpSequence(), decoder.tcpFlags(), packet,
                         decoder.payloadOffset(), decoder.payloadLength(), timestamp);
                 case NOT_DNS -> counters.notDns++;
                 case LOCAL_IGNORED -> counters.localIgnored++;

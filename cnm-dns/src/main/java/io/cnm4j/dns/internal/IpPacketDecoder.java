@@ -1,4 +1,4 @@
-package io.cnm4j.linux.internal.dns;
+package io.cnm4j.dns.internal;
 
 import io.cnm4j.dns.DnsPacketFlow;
 import java.util.Set;
@@ -13,11 +13,12 @@ import java.util.Set;
  * length before use. IPv4 options are skipped; IPv6 extension headers are not walked (the socket
  * filter drops such packets already), and IPv4 fragments are reported, not reassembled.
  *
- * <p>Not thread-safe: confined to the capture thread.
+ * <p>Shared by the Linux packet socket and the Windows driver capture. Not thread-safe: confined to
+ * the capture thread.
  */
-final class IpPacketDecoder {
+public final class IpPacketDecoder {
     /** What a packet turned out to be. */
-    enum Result {
+    public enum Result {
         /** A UDP datagram to or from a DNS port; the payload is its DNS message. */
         DNS_UDP,
         /** A TCP segment to or from a DNS port; the payload is part of a DNS-over-TCP stream. */
@@ -53,7 +54,7 @@ final class IpPacketDecoder {
      * @param ports        server ports whose traffic is DNS
      * @param collectLocal keep packets between two loopback addresses
      */
-    IpPacketDecoder(Set<Integer> ports, boolean collectLocal) {
+    public IpPacketDecoder(Set<Integer> ports, boolean collectLocal) {
         for (int port : ports) {
             dnsPorts[port] = true;
         }
@@ -61,7 +62,7 @@ final class IpPacketDecoder {
     }
 
     /** Decodes the packet in {@code data[0, length)}, which starts at its IP header. */
-    Result decode(byte[] data, int length) {
+    public Result decode(byte[] data, int length) {
         if (length < 1) {
             return Result.TRUNCATED;
         }
@@ -76,27 +77,27 @@ final class IpPacketDecoder {
     }
 
     /** Addresses, ports and protocol of the last DNS packet. */
-    DnsPacketFlow flow() {
+    public DnsPacketFlow flow() {
         return flow;
     }
 
     /** Where the last DNS packet's payload starts in the data. */
-    int payloadOffset() {
+    public int payloadOffset() {
         return payloadOffset;
     }
 
     /** Length of the last DNS packet's payload; may be 0 for TCP. */
-    int payloadLength() {
+    public int payloadLength() {
         return payloadLength;
     }
 
     /** Sequence number of the last TCP segment. */
-    int tcpSequence() {
+    public int tcpSequence() {
         return tcpSequence;
     }
 
     /** Flag byte of the last TCP segment (FIN 0x01, SYN 0x02, RST 0x04…). */
-    int tcpFlags() {
+    public int tcpFlags() {
         return tcpFlags;
     }
 

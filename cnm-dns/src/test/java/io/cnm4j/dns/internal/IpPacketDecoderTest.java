@@ -1,8 +1,9 @@
-package io.cnm4j.linux.internal.dns;
+package io.cnm4j.dns.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cnm4j.linux.internal.dns.IpPacketDecoder.Result;
+import io.cnm4j.dns.internal.IpPacketDecoder.Result;
+import io.cnm4j.dns.testing.IpPacketBuilder;
 import java.util.Arrays;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.cnm4j.linux.internal.dns;
+package io.cnm4j.dns.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;
@@ -7,13 +7,14 @@ import java.net.UnknownHostException;
 /**
  * Test-only writer of IPv4/IPv6 packets carrying UDP or TCP, from the IP header on, with knobs to
  * make them odd: IPv4 options, fragment fields, IPv6 extension headers, trailing link padding.
- * Checksums are left zero: nothing on the capture path reads them.
+ * Checksums are left zero: nothing on the capture path reads them. Shared with the backends' capture
+ * tests through this module's test jar.
  */
-final class IpPacketBuilder {
-    static final int UDP = 17;
-    static final int TCP = 6;
-    static final int ICMP = 1;
-    static final int IPV6_HOP_BY_HOP = 0;
+public final class IpPacketBuilder {
+    public static final int UDP = 17;
+    public static final int TCP = 6;
+    public static final int ICMP = 1;
+    public static final int IPV6_HOP_BY_HOP = 0;
 
     private final byte[] source;
     private final byte[] destination;
@@ -37,59 +38,59 @@ final class IpPacketBuilder {
         }
     }
 
-    static IpPacketBuilder udp(String source, int sourcePort, String destination, int destinationPort) {
+    public static IpPacketBuilder udp(String source, int sourcePort, String destination, int destinationPort) {
         IpPacketBuilder b = new IpPacketBuilder(source, destination);
         b.sourcePort = sourcePort;
         b.destinationPort = destinationPort;
         return b;
     }
 
-    static IpPacketBuilder tcp(String source, int sourcePort, String destination, int destinationPort) {
+    public static IpPacketBuilder tcp(String source, int sourcePort, String destination, int destinationPort) {
         IpPacketBuilder b = udp(source, sourcePort, destination, destinationPort);
         b.protocol = TCP;
         return b;
     }
 
-    IpPacketBuilder protocol(int value) {
+    public IpPacketBuilder protocol(int value) {
         protocol = value;
         return this;
     }
 
-    IpPacketBuilder payload(byte[] bytes) {
+    public IpPacketBuilder payload(byte[] bytes) {
         payload = bytes;
         return this;
     }
 
-    IpPacketBuilder ipv4Options(int words) {
+    public IpPacketBuilder ipv4Options(int words) {
         ipv4OptionWords = words;
         return this;
     }
 
     /** The IPv4 flags and fragment offset field: 0x2000 more fragments, low 13 bits the offset. */
-    IpPacketBuilder fragmentField(int value) {
+    public IpPacketBuilder fragmentField(int value) {
         fragmentField = value;
         return this;
     }
 
-    IpPacketBuilder ipv6HopByHop() {
+    public IpPacketBuilder ipv6HopByHop() {
         hopByHop = true;
         return this;
     }
 
     /** Zero bytes after the packet, as Ethernet pads short frames. */
-    IpPacketBuilder padding(int bytes) {
+    public IpPacketBuilder padding(int bytes) {
         padding = bytes;
         return this;
     }
 
-    IpPacketBuilder tcpSegment(int sequence, int flags, int optionWords) {
+    public IpPacketBuilder tcpSegment(int sequence, int flags, int optionWords) {
         tcpSequence = sequence;
         tcpFlags = flags;
         tcpOptionWords = optionWords;
         return this;
     }
 
-    byte[] build() {
+    public byte[] build() {
         ByteArrayOutputStream transport = new ByteArrayOutputStream();
         if (protocol == UDP) {
             u16(transport, sourcePort);
