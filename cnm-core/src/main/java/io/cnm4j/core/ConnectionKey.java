@@ -1,5 +1,6 @@
 package io.cnm4j.core;
 
+import io.cnm4j.core.internal.AddressText;
 import io.cnm4j.core.internal.KeyedHash;
 import java.net.InetAddress;
 import java.util.Arrays;
@@ -83,9 +84,28 @@ public record ConnectionKey(
         return Arrays.compareUnsigned(a.getAddress(), b.getAddress());
     }
 
+    /**
+     * The local address as the JSON lines write it: dotted IPv4, or IPv6 shortened as RFC 5952
+     * says ({@code 2001:db8::1}, {@code ::ffff:192.0.2.1}); never a scope or a looked-up name.
+     *
+     * @return the local address as text
+     */
+    public String localAddressText() {
+        return AddressText.of(localAddress);
+    }
+
+    /**
+     * The remote address as text, in the form of {@link #localAddressText()}.
+     *
+     * @return the remote address as text
+     */
+    public String remoteAddressText() {
+        return AddressText.of(remoteAddress);
+    }
+
     @Override
     public String toString() {
-        return protocol.jsonName() + " " + localAddress.getHostAddress() + ":" + localPort + " -> "
-                + remoteAddress.getHostAddress() + ":" + remotePort + " pid=" + pid + " netns=" + netns;
+        return protocol.jsonName() + " " + localAddressText() + ":" + localPort + " -> "
+                + remoteAddressText() + ":" + remotePort + " pid=" + pid + " netns=" + netns;
     }
 }

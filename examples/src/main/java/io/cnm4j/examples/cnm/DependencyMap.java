@@ -120,7 +120,7 @@ final class DependencyMap {
 
     private static String remoteEndpoint(ConnectionStats c) {
         return c.dnsNames().isEmpty()
-                ? Endpoints.addressAndPort(c.key().remoteAddress(), c.key().remotePort())
+                ? Endpoints.remote(c.key())
                 : c.dnsNames().get(0);
     }
 

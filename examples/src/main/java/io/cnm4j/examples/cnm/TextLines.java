@@ -42,8 +42,8 @@ final class TextLines {
         ConnectionKey key = c.key();
         StringBuilder line = new StringBuilder()
                 .append(key.protocol().jsonName()).append(' ').append(c.direction().jsonName()).append(' ')
-                .append(Endpoints.addressAndPort(key.localAddress(), key.localPort())).append(" -> ")
-                .append(Endpoints.addressAndPort(key.remoteAddress(), key.remotePort()))
+                .append(Endpoints.local(key)).append(" -> ")
+                .append(Endpoints.remote(key))
                 .append(" pid=").append(key.pid())
                 .append(" sent=").append(c.last().bytesSent())
                 .append(" recv=").append(c.last().bytesReceived())
