@@ -5,6 +5,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import io.cnm4j.linux.internal.nativeio.ErrnoNames;
 import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
+import io.cnm4j.linux.internal.netlink.NetlinkReplies;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
@@ -25,9 +26,6 @@ final class ConntrackNamespace implements AutoCloseable {
     private static final long DUMP_TIMEOUT_NANOS = 30_000_000_000L;
     /** Datagrams read per namespace in one duty cycle, so one busy namespace cannot starve the others. */
     private static final int DATAGRAMS_PER_DRAIN = 256;
-    /** {@link #readDatagram} results besides a negative errno. */
-    private static final int MORE = 0;
-    private static final int DONE = 1;
 
     final long inode;
     /** How the namespace was reached; when it no longer names {@link #inode}, the namespace is released. */
@@ -38,6 +36,8 @@ final class ConntrackNamespace implements AutoCloseable {
     private final MemorySegment request;
     private final ConntrackCounters counters;
     private final EventSampler sampler;
+    private final Messages eventMessages = new Messages(true);
+    private final Messages dumpMessages = new Messages(false);
     private final CtTuple original = new CtTuple();
     private final CtTuple reply = new CtTuple();
     private int sequence;
@@ -99,7 +99,8 @@ final class ConntrackNamespace implements AutoCloseable {
             if (length < 0) {
                 return true;
             }
-            readDatagram(events.buffer(), length, true, nowNanos);
+            eventMessages.nowNanos = nowNanos;
+            NetlinkReplies.walk(events.buffer(), length, eventMessages);
         }
         return true;
     }
@@ -118,51 +119,30 @@ final class ConntrackNamespace implements AutoCloseable {
         Netlink.writeHeader(request, length, type, Netlink.NLM_F_REQUEST | Netlink.NLM_F_DUMP, ++sequence);
         request.set(JAVA_BYTE, Netlink.HEADER_BYTES, (byte) family);
         request.set(JAVA_BYTE, Netlink.HEADER_BYTES + 1, (byte) 0); // NFNETLINK_V0
-        dumps.send(request, length);
-        long deadline = System.nanoTime() + DUMP_TIMEOUT_NANOS;
-        while (System.nanoTime() - deadline < 0) {
-            int received = dumps.receive(100);
-            if (received < 0) {
-                continue;
-            }
-            int status = readDatagram(dumps.buffer(), received, false, nowNanos);
-            if (status == DONE) {
-                return;
-            }
-            if (status < 0) {
-                throw new NativeCallException("ctnetlink dump", -status);
-            }
-        }
-        throw new NativeCallException("ctnetlink dump (no end within 30 s)", ErrnoNames.EAGAIN);
+        dumpMessages.nowNanos = nowNanos;
+        NetlinkReplies.dump(dumps, request, length, "ctnetlink dump", DUMP_TIMEOUT_NANOS, dumpMessages);
     }
 
-    /** Returns {@link #MORE}, {@link #DONE} or a negative errno the kernel answered with. */
-    private int readDatagram(MemorySegment buffer, int length, boolean event, long nowNanos) {
-        if (length > buffer.byteSize()) {
-            counters.rejected.incrementAndGet(); // truncated: the rest of the datagram is lost
-            return MORE;
+    /** Hands the conntrack entries of a datagram to the table, as events or as a dump. */
+    private final class Messages implements NetlinkReplies.Handler {
+        private final boolean event;
+        private long nowNanos;
+
+        Messages(boolean event) {
+            this.event = event;
         }
-        for (long at = 0; at + Netlink.HEADER_BYTES <= length; ) {
-            int messageLength = Netlink.messageLength(buffer, at);
-            if (messageLength < Netlink.HEADER_BYTES || at + messageLength > length) {
-                counters.rejected.incrementAndGet();
-                return MORE;
+
+        @Override
+        public void message(MemorySegment buffer, long at, int length, int type) {
+            if (type >> 8 == ConntrackMessageDecoder.NFNL_SUBSYS_CTNETLINK) {
+                entry(buffer, at, length, type & 0xFF, event, nowNanos);
             }
-            int type = Netlink.messageType(buffer, at);
-            if (type == Netlink.NLMSG_DONE) {
-                return DONE;
-            }
-            if (type == Netlink.NLMSG_ERROR) {
-                int error = messageLength >= Netlink.HEADER_BYTES + 4 ? Netlink.errorCode(buffer, at) : 0;
-                if (error < 0) {
-                    return error;
-                }
-            } else if (type >> 8 == ConntrackMessageDecoder.NFNL_SUBSYS_CTNETLINK) {
-                entry(buffer, at, messageLength, type & 0xFF, event, nowNanos);
-            }
-            at += Netlink.align(messageLength);
         }
-        return MORE;
+
+        @Override
+        public void rejected() {
+            counters.rejected.incrementAndGet();
+        }
     }
 
     private void entry(MemorySegment buffer, long at, int length, int message, boolean event, long nowNanos) {

@@ -3,9 +3,9 @@ package io.cnm4j.linux.internal.sockdiag;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
 import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
+import io.cnm4j.linux.internal.netlink.NetlinkReplies;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
 import java.lang.foreign.MemorySegment;
 
@@ -17,8 +17,6 @@ import java.lang.foreign.MemorySegment;
  */
 final class SockDiagReader implements AutoCloseable {
     private static final long DUMP_TIMEOUT_NANOS = 10_000_000_000L;
-    private static final int MORE = 0;
-    private static final int DONE = 1;
 
     /** Receives one socket: its message at {@code at}, its tcp_info at {@code info} (-1 when absent). */
     interface Visitor {
@@ -28,6 +26,7 @@ final class SockDiagReader implements AutoCloseable {
     private final NetlinkSocket socket;
     private final MemorySegment request;
     private int sequence;
+    private final Messages messages = new Messages();
     private long rejected;
 
     private SockDiagReader(NetlinkSocket socket) {
@@ -49,50 +48,25 @@ final class SockDiagReader implements AutoCloseable {
         request.set(JAVA_BYTE, Netlink.HEADER_BYTES + InetDiag.REQUEST_PROTOCOL, (byte) protocol);
         request.set(JAVA_BYTE, Netlink.HEADER_BYTES + InetDiag.REQUEST_EXT, (byte) InetDiag.EXT_INFO);
         request.set(JAVA_INT_UNALIGNED, Netlink.HEADER_BYTES + InetDiag.REQUEST_STATES, states);
-        socket.send(request, length);
-        long deadline = System.nanoTime() + DUMP_TIMEOUT_NANOS;
-        while (System.nanoTime() - deadline < 0) {
-            int received = socket.receive(100);
-            if (received < 0) {
-                continue;
-            }
-            int status = datagram(socket.buffer(), received, visitor);
-            if (status == DONE) {
-                return;
-            }
-            if (status < 0) {
-                throw new NativeCallException("sock_diag dump", -status);
-            }
-        }
-        throw new NativeCallException("sock_diag dump (no end within 10 s)", ErrnoNames.EAGAIN);
+        messages.visitor = visitor;
+        NetlinkReplies.dump(socket, request, length, "sock_diag dump", DUMP_TIMEOUT_NANOS, messages);
     }
 
-    private int datagram(MemorySegment buffer, int length, Visitor visitor) {
-        if (length > buffer.byteSize()) {
-            rejected++;
-            return MORE;
+    /** Hands the inet sockets of a reply to the current dump's visitor. */
+    private final class Messages implements NetlinkReplies.Handler {
+        private Visitor visitor;
+
+        @Override
+        public void message(MemorySegment buffer, long at, int length, int type) {
+            if (type == InetDiag.SOCK_DIAG_BY_FAMILY) {
+                inetSocket(buffer, at, length, visitor);
+            }
         }
-        for (long at = 0; at + Netlink.HEADER_BYTES <= length; ) {
-            int messageLength = Netlink.messageLength(buffer, at);
-            if (messageLength < Netlink.HEADER_BYTES || at + messageLength > length) {
-                rejected++;
-                return MORE;
-            }
-            int type = Netlink.messageType(buffer, at);
-            if (type == Netlink.NLMSG_DONE) {
-                return DONE;
-            }
-            if (type == Netlink.NLMSG_ERROR) {
-                int error = messageLength >= Netlink.HEADER_BYTES + 4 ? Netlink.errorCode(buffer, at) : 0;
-                if (error < 0) {
-                    return error;
-                }
-            } else if (type == InetDiag.SOCK_DIAG_BY_FAMILY) {
-                inetSocket(buffer, at, messageLength, visitor);
-            }
-            at += Netlink.align(messageLength);
+
+        @Override
+        public void rejected() {
+            SockDiagReader.this.rejected++;
         }
-        return MORE;
     }
 
     private void inetSocket(MemorySegment buffer, long at, int length, Visitor visitor) {
