@@ -3,6 +3,7 @@ package io.cnm4j.bench;
 import io.cnm4j.core.ConnectionStats;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.ConnectionStateEngine;
+import io.cnm4j.core.internal.Enricher;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One client's read of its deltas ({@link ConnectionStateEngine#read}), as done once per interval
+ * One client's read of its deltas ({@link ConnectionStateEngine#read}) as immutable connections or
+ * through a visitor, as done once per interval
  * per consumer: {@code activeConnections} live flows, every one with new traffic since the
  * previous read, plus {@code closedPending} flows that opened and closed in between. The
  * interval's events are applied before each read, outside the measured time (but inside the
@@ -44,6 +46,8 @@ public class DeltaBenchmark {
     private ConnectionStateEngine engine;
     private final ConnectionEvent event = new ConnectionEvent();
     private long tick;
+    private long visitedBytes;
+    private int visitedConnections;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -80,5 +84,21 @@ public class DeltaBenchmark {
                     + " connections, read " + connections.size());
         }
         return connections;
+    }
+
+    /** The same read handed to a visitor that sums the bytes, as an exporter walking a read would. */
+    @Benchmark
+    public long visit() {
+        visitedBytes = 0;
+        visitedConnections = 0;
+        engine.read(CLIENT, System.nanoTime(), Enricher.NONE, view -> {
+            visitedBytes += view.bytesSent();
+            visitedConnections++;
+        });
+        if (visitedConnections != activeConnections + closedPending) {
+            throw new IllegalStateException("expected " + (activeConnections + closedPending)
+                    + " connections, visited " + visitedConnections);
+        }
+        return visitedBytes;
     }
 }

@@ -14,6 +14,17 @@ public interface FlowClient extends AutoCloseable {
     /** Collects now and returns this client's deltas since its previous poll. */
     FlowSnapshot poll();
 
+    /**
+     * As {@link #poll()}, but the connections go to {@code visitor} one at a time, through a view
+     * reused for each, and the returned snapshot's connection list is empty; its DNS statistics and
+     * telemetry are as {@link #poll()} gives them. Visiting allocates nothing per connection unless
+     * the visitor asks for DNS names, tags, NAT or an immutable copy.
+     *
+     * @param visitor receives each connection of this read
+     * @return the read's time, backend, DNS statistics and telemetry, without connections
+     */
+    FlowSnapshot poll(ConnectionVisitor visitor);
+
     /** Unregisters the client; its pending closed connections are discarded. */
     @Override
     void close();

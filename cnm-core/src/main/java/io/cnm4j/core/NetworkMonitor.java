@@ -3,6 +3,7 @@ package io.cnm4j.core;
 import io.cnm4j.core.internal.BackendSelection;
 import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.internal.DisabledBackend;
+import io.cnm4j.core.internal.Enricher;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
 import io.cnm4j.core.internal.WorkerRunner;
@@ -53,6 +54,7 @@ public final class NetworkMonitor implements AutoCloseable {
 
     private final MonitorConfig config;
     private final List<Tagger> taggers;
+    private final Enricher backendEnricher = new BackendEnricher();
     private final EventPipeline pipeline;
     private final EventPipeline.Drainer drainer;
     private final ActiveConnectionConsumer activeConsumer;
@@ -276,30 +278,46 @@ public final class NetworkMonitor implements AutoCloseable {
     }
 
     private FlowSnapshot snapshotLocked(String clientId) {
-        List<ConnectionStats> connections = needsEnrichment()
-                ? engine.read(clientId, System.nanoTime(), this::enrich)
-                : engine.read(clientId, System.nanoTime());
+        List<ConnectionStats> connections = engine.read(clientId, System.nanoTime(), enricher());
+        return snapshotLocked(clientId, connections);
+    }
+
+    private FlowSnapshot snapshotLocked(String clientId, List<ConnectionStats> connections) {
         List<DnsStats> dns = engine.takeDnsStats(clientId);
         Telemetry telemetry = engine.telemetryDelta(clientId, totalsLocked());
         return new FlowSnapshot(Instant.now(), backendName, connections, dns, telemetry);
     }
 
-    private boolean needsEnrichment() {
-        return !taggers.isEmpty() || capabilities.has(Feature.DNS) || capabilities.has(Feature.NAT);
+    private Enricher enricher() {
+        boolean needed = !taggers.isEmpty() || capabilities.has(Feature.DNS) || capabilities.has(Feature.NAT);
+        return needed ? backendEnricher : Enricher.NONE;
     }
 
-    private ConnectionStats enrich(ConnectionStats c, String processName, long cgroupId) {
-        List<String> names = backend.dnsNames(c.key().remoteAddress());
-        Map<String, String> tags = c.tags();
-        if (!taggers.isEmpty()) {
-            FlowIdentity identity = new FlowIdentity(c.key(), c.direction(), processName, cgroupId, names);
-            tags = new HashMap<>(tags);
+    /** DNS names and NAT from the backend, tags from the taggers in order (later ones override equal keys). */
+    private final class BackendEnricher implements Enricher {
+        @Override
+        public List<String> dnsNames(ConnectionKey key) {
+            return backend.dnsNames(key.remoteAddress());
+        }
+
+        @Override
+        public Map<String, String> tags(ConnectionKey key, Direction direction, String processName, long cgroupId,
+                List<String> dnsNames) {
+            if (taggers.isEmpty()) {
+                return Map.of();
+            }
+            FlowIdentity identity = new FlowIdentity(key, direction, processName, cgroupId, dnsNames);
+            Map<String, String> tags = new HashMap<>();
             for (Tagger tagger : taggers) {
                 tags.putAll(tagger.tags(identity));
             }
+            return tags;
         }
-        NatTranslation nat = c.nat() != null ? c.nat() : backend.nat(c.key());
-        return c.withEnrichment(names, tags, nat);
+
+        @Override
+        public NatTranslation nat(ConnectionKey key) {
+            return backend.nat(key);
+        }
     }
 
     /** Stops capture and delivery and frees every kernel resource; calling it twice is harmless. */
@@ -337,6 +355,22 @@ public final class NetworkMonitor implements AutoCloseable {
             try {
                 collectLocked();
                 return snapshotLocked(id);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public FlowSnapshot poll(ConnectionVisitor visitor) {
+            Objects.requireNonNull(visitor, "visitor");
+            if (closed) {
+                throw new IllegalStateException("monitor is closed");
+            }
+            lock.lock();
+            try {
+                collectLocked();
+                engine.read(id, System.nanoTime(), enricher(), visitor);
+                return snapshotLocked(id, List.of());
             } finally {
                 lock.unlock();
             }

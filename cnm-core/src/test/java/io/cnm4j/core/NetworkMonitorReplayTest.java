@@ -9,6 +9,7 @@ import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -32,6 +33,34 @@ class NetworkMonitorReplayTest {
 
     private static NetworkMonitor monitor(List<String> lines, MonitorConfig config) {
         return NetworkMonitor.builder().config(config).backend(ReplayBackend.fromLines(lines)).build();
+    }
+
+    @Test
+    void aVisitingPollGivesTheConnectionsAPollWould() {
+        // given: the same replay in two monitors (each poll moves a replay one tick on)
+        List<String> lines = List.of(update(1, 3), update(2, 4), TICK, closed(1, 8), TICK);
+        try (NetworkMonitor visitedMonitor = monitor(lines, MonitorConfig.defaults());
+                NetworkMonitor copiedMonitor = monitor(lines, MonitorConfig.defaults())) {
+            FlowClient visiting = visitedMonitor.registerClient("exporter");
+            FlowClient copying = copiedMonitor.registerClient("exporter");
+            visitedMonitor.start();
+            copiedMonitor.start();
+
+            List<Integer> sizes = new ArrayList<>();
+            for (int read = 0; read < 3; read++) {
+                // when
+                List<ConnectionStats> visited = new ArrayList<>();
+                FlowSnapshot withoutConnections = visiting.poll(view -> visited.add(view.toStats()));
+                FlowSnapshot copied = copying.poll();
+
+                // then
+                assertThat(visited).isEqualTo(copied.connections());
+                assertThat(withoutConnections.connections()).isEmpty();
+                assertThat(withoutConnections.telemetry().counters()).isEqualTo(copied.telemetry().counters());
+                sizes.add(visited.size());
+            }
+            assertThat(sizes).containsExactly(1, 1, 0);
+        }
     }
 
     @Test

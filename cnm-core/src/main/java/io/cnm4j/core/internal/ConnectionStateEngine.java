@@ -2,7 +2,7 @@ package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.ConnectionStats;
-import io.cnm4j.core.Counters;
+import io.cnm4j.core.ConnectionVisitor;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Errno;
 import io.cnm4j.core.Family;
@@ -36,6 +36,8 @@ public final class ConnectionStateEngine {
     private final LiveFlowTable active;
     private final Map<String, ClientState> clients = new LinkedHashMap<>();
     private final byte[] ipv4 = new byte[4];
+    private final AggregateTable aggregates = new AggregateTable();
+    private final IntraHostMarker intraHost = new IntraHostMarker();
     private long eventsApplied;
     private long connDropped;
     private long closedConnDropped;
@@ -207,26 +209,38 @@ public final class ConnectionStateEngine {
      * by tuple and direction, and the client's state advanced past them.
      */
     public List<ConnectionStats> read(String clientId, long nowNanos) {
-        return read(clientId, nowNanos, (stats, processName, cgroupId) -> stats);
+        return read(clientId, nowNanos, Enricher.NONE);
     }
 
-    /** Adds DNS names and tags to a connection, given the process facts the kernel captured. */
-    @FunctionalInterface
-    public interface Enricher {
-        ConnectionStats enrich(ConnectionStats stats, String processName, long cgroupId);
-    }
-
-    /** As {@link #read(String, long)}, each connection passed through the enricher before intra-host marking. */
+    /** As {@link #read(String, long)}, each connection enriched with DNS names, tags and NAT. */
     public List<ConnectionStats> read(String clientId, long nowNanos, Enricher enricher) {
+        aggregate(clientId, nowNanos, enricher);
+        List<ConnectionStats> connections = new ArrayList<>(aggregates.size());
+        for (int i = 0; i < aggregates.size(); i++) {
+            connections.add(aggregates.get(i).toStats());
+        }
+        return connections;
+    }
+
+    /**
+     * As {@link #read(String, long, Enricher)}, each connection handed to {@code visitor} through a
+     * reused view instead of an immutable copy; allocates nothing per connection in steady state.
+     */
+    public void read(String clientId, long nowNanos, Enricher enricher, ConnectionVisitor visitor) {
+        aggregate(clientId, nowNanos, enricher);
+        for (int i = 0; i < aggregates.size(); i++) {
+            visitor.visit(aggregates.get(i));
+        }
+    }
+
+    private void aggregate(String clientId, long nowNanos, Enricher enricher) {
         ClientState client = client(clientId);
         client.lastPollNanos = nowNanos;
         long generation = ++client.pollGeneration;
-        Map<AggregationKey, FlowAggregate> aggregates = new LinkedHashMap<>();
+        aggregates.clear();
         for (TrackedFlow flow : client.closed) {
-            SeenCounters seen = client.seen.remove(flow.serial);
-            Counters last = seen == null ? flow.counters() : seen.deltaTo(flow);
             // A close is news even with nothing new to count (a UDP flow has no close counter).
-            collect(aggregates, flow, last, true);
+            aggregates.aggregateFor(flow, enricher).add(flow, client.seen.remove(flow.serial));
         }
         client.clearClosed();
         active.forEach(flow -> {
@@ -241,26 +255,17 @@ public final class ConnectionStateEngine {
                 }
                 seen = new SeenCounters();
                 client.seen.put(flow.serial, seen);
-                collect(aggregates, flow, flow.counters(), false);
-            } else {
-                collect(aggregates, flow, seen.deltaTo(flow), false);
+                if (!flow.hasNoCounts()) {
+                    aggregates.aggregateFor(flow, enricher).add(flow, null);
+                }
+            } else if (!seen.coversAll(flow)) {
+                aggregates.aggregateFor(flow, enricher).add(flow, seen);
             }
             seen.copyFrom(flow);
             seen.pollGeneration = generation;
         });
         client.seen.removeIf(seen -> seen.pollGeneration != generation);
-        return IntraHostMarker.mark(aggregates.values().stream()
-                .map(a -> enricher.enrich(a.toStats(), a.processName(), a.cgroupId()))
-                .toList());
-    }
-
-    private static void collect(Map<AggregationKey, FlowAggregate> aggregates, TrackedFlow flow, Counters last,
-            boolean closed) {
-        if (last.isZero() && !closed) {
-            return;
-        }
-        aggregates.computeIfAbsent(new AggregationKey(flow.key, flow.direction), k -> new FlowAggregate())
-                .add(flow, last);
+        intraHost.mark(aggregates);
     }
 
     private ClientState client(String clientId) {

@@ -2,42 +2,105 @@ package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.ConnectionView;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
+import io.cnm4j.core.NatTranslation;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Flows of one tuple within one read: counters summed, RTT averaged over the flows that have
- * one, failures counted by errno, closed only when every flow is closed.
+ * Flows of one tuple and direction within one read: counters summed, RTT averaged over the flows
+ * that have one, failures counted by errno, closed only when every flow is closed. Reused from read
+ * to read ({@link #reset}), and handed to visitors as their {@link ConnectionView}; DNS names, tags
+ * and NAT are looked up through the {@link Enricher} only when asked for. Engine-confined.
  */
-final class FlowAggregate {
+final class FlowAggregate implements ConnectionView {
     private ConnectionKey key;
     private Direction direction;
     private long cookie;
-    private Counters total;
-    private Counters last;
+    private long totalBytesSent;
+    private long totalBytesReceived;
+    private long totalPacketsSent;
+    private long totalPacketsReceived;
+    private long totalRetransmits;
+    private long totalTcpEstablished;
+    private long totalTcpClosed;
+    private long bytesSent;
+    private long bytesReceived;
+    private long packetsSent;
+    private long packetsReceived;
+    private long retransmits;
+    private long tcpEstablished;
+    private long tcpClosed;
     private long rttSum;
     private long rttVarSum;
     private int rttCount;
     private Map<Integer, Long> failures;
-    private long startNanos = Long.MAX_VALUE;
-    private long lastUpdateNanos = Long.MIN_VALUE;
-    private boolean allClosed = true;
-    private String processName = "";
+    private long startNanos;
+    private long lastUpdateNanos;
+    private boolean allClosed;
+    private boolean intraHost;
+    private String processName;
     private long cgroupId;
+    private Enricher enricher;
+    private List<String> dnsNames;
+    private Map<String, String> tags;
+    private NatTranslation nat;
+    private boolean natLookedUp;
 
-    void add(TrackedFlow flow, Counters delta) {
+    /** Empties the aggregate for flows of {@code flow}'s tuple and direction, enriched by {@code with}. */
+    void reset(TrackedFlow flow, Enricher with) {
         key = flow.key;
         direction = flow.direction;
+        cookie = 0;
+        totalBytesSent = totalBytesReceived = totalPacketsSent = totalPacketsReceived = 0;
+        totalRetransmits = totalTcpEstablished = totalTcpClosed = 0;
+        bytesSent = bytesReceived = packetsSent = packetsReceived = retransmits = tcpEstablished = tcpClosed = 0;
+        rttSum = rttVarSum = 0;
+        rttCount = 0;
+        failures = null;
+        startNanos = Long.MAX_VALUE;
+        lastUpdateNanos = Long.MIN_VALUE;
+        allClosed = true;
+        intraHost = false;
+        processName = "";
+        cgroupId = 0;
+        enricher = with;
+        dnsNames = null;
+        tags = null;
+        nat = null;
+        natLookedUp = false;
+    }
+
+    /** True when this aggregate collects {@code flow}'s tuple and direction. */
+    boolean collects(TrackedFlow flow) {
+        return direction == flow.direction && key.equals(flow.key);
+    }
+
+    /** Adds a flow whose counters the client has seen up to {@code seen} (null: none of them). */
+    void add(TrackedFlow flow, SeenCounters seen) {
         if (flow.lastUpdateEpochNanos >= lastUpdateNanos) {
             cookie = flow.cookie;
         }
-        // one flow per tuple is the common case: take its counters as they are
-        total = total == null ? flow.counters() : total.plus(flow.counters());
-        last = last == null ? delta : last.plus(delta);
+        totalBytesSent += flow.bytesSent;
+        totalBytesReceived += flow.bytesReceived;
+        totalPacketsSent += flow.packetsSent;
+        totalPacketsReceived += flow.packetsReceived;
+        totalRetransmits += flow.retransmits;
+        totalTcpEstablished += flow.tcpEstablished;
+        totalTcpClosed += flow.tcpClosed;
+        SeenCounters given = seen == null ? SeenCounters.NOTHING : seen;
+        // Clamped: a counter that went backwards yields no delta rather than a negative one.
+        bytesSent += Math.max(0, flow.bytesSent - given.bytesSent);
+        bytesReceived += Math.max(0, flow.bytesReceived - given.bytesReceived);
+        packetsSent += Math.max(0, flow.packetsSent - given.packetsSent);
+        packetsReceived += Math.max(0, flow.packetsReceived - given.packetsReceived);
+        retransmits += Math.max(0, flow.retransmits - given.retransmits);
+        tcpEstablished += Math.max(0, flow.tcpEstablished - given.tcpEstablished);
+        tcpClosed += Math.max(0, flow.tcpClosed - given.tcpClosed);
         if (flow.rttMicros != 0) {
             rttSum += flow.rttMicros;
             rttVarSum += flow.rttVarMicros;
@@ -60,22 +123,154 @@ final class FlowAggregate {
         }
     }
 
-    /** The kernel's name of the process of the first flow that had one; "" when none had. */
-    String processName() {
-        return processName;
+    void markIntraHost() {
+        intraHost = true;
     }
 
-    /** The cgroup id of the first flow that had one; 0 when none had. */
-    long cgroupId() {
-        return cgroupId;
+    @Override
+    public ConnectionKey key() {
+        return key;
     }
 
-    ConnectionStats toStats() {
-        return new ConnectionStats(key, direction, cookie, total, last,
-                rttCount == 0 ? 0 : rttSum / rttCount, rttCount == 0 ? 0 : rttVarSum / rttCount,
-                failures == null ? Map.of() : failures,
-                instant(startNanos), instant(Math.max(startNanos, lastUpdateNanos)), allClosed, false, null,
-                List.of(), Map.of());
+    @Override
+    public Direction direction() {
+        return direction;
+    }
+
+    @Override
+    public long cookie() {
+        return cookie;
+    }
+
+    @Override
+    public long bytesSent() {
+        return bytesSent;
+    }
+
+    @Override
+    public long bytesReceived() {
+        return bytesReceived;
+    }
+
+    @Override
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    @Override
+    public long packetsReceived() {
+        return packetsReceived;
+    }
+
+    @Override
+    public long retransmits() {
+        return retransmits;
+    }
+
+    @Override
+    public long tcpEstablished() {
+        return tcpEstablished;
+    }
+
+    @Override
+    public long tcpClosed() {
+        return tcpClosed;
+    }
+
+    @Override
+    public long totalBytesSent() {
+        return totalBytesSent;
+    }
+
+    @Override
+    public long totalBytesReceived() {
+        return totalBytesReceived;
+    }
+
+    @Override
+    public long totalPacketsSent() {
+        return totalPacketsSent;
+    }
+
+    @Override
+    public long totalPacketsReceived() {
+        return totalPacketsReceived;
+    }
+
+    @Override
+    public long totalRetransmits() {
+        return totalRetransmits;
+    }
+
+    @Override
+    public long rttMicros() {
+        return rttCount == 0 ? 0 : rttSum / rttCount;
+    }
+
+    @Override
+    public long rttVarMicros() {
+        return rttCount == 0 ? 0 : rttVarSum / rttCount;
+    }
+
+    @Override
+    public Map<Integer, Long> tcpFailures() {
+        return failures == null ? Map.of() : failures;
+    }
+
+    @Override
+    public long startEpochNanos() {
+        return startNanos;
+    }
+
+    @Override
+    public long lastUpdateEpochNanos() {
+        return Math.max(startNanos, lastUpdateNanos);
+    }
+
+    @Override
+    public boolean closed() {
+        return allClosed;
+    }
+
+    @Override
+    public boolean intraHost() {
+        return intraHost;
+    }
+
+    @Override
+    public List<String> dnsNames() {
+        if (dnsNames == null) {
+            dnsNames = enricher.dnsNames(key);
+        }
+        return dnsNames;
+    }
+
+    @Override
+    public Map<String, String> tags() {
+        if (tags == null) {
+            tags = enricher.tags(key, direction, processName, cgroupId, dnsNames());
+        }
+        return tags;
+    }
+
+    @Override
+    public NatTranslation nat() {
+        if (!natLookedUp) {
+            nat = enricher.nat(key);
+            natLookedUp = true;
+        }
+        return nat;
+    }
+
+    @Override
+    public ConnectionStats toStats() {
+        return new ConnectionStats(key, direction, cookie,
+                new Counters(totalBytesSent, totalBytesReceived, totalPacketsSent, totalPacketsReceived,
+                        totalRetransmits, totalTcpEstablished, totalTcpClosed),
+                new Counters(bytesSent, bytesReceived, packetsSent, packetsReceived, retransmits, tcpEstablished,
+                        tcpClosed),
+                rttMicros(), rttVarMicros(), tcpFailures(), instant(startNanos), instant(lastUpdateEpochNanos()),
+                allClosed, intraHost, nat(), dnsNames(), tags());
     }
 
     private static Instant instant(long epochNanos) {

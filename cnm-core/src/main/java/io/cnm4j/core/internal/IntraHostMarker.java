@@ -1,35 +1,63 @@
 package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
-import io.cnm4j.core.ConnectionStats;
 import java.net.InetAddress;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Set;
+import java.util.Arrays;
 
 /**
  * Marks connections whose both ends are on this host: same address at both ends, both ends on
  * loopback, or a remote endpoint that is the local endpoint of another connection in the same
- * snapshot (Datadog's rule).
+ * read (Datadog's rule). Its index of local endpoints is reused from read to read. Engine-confined.
  */
 final class IntraHostMarker {
-    private record Endpoint(InetAddress address, int port) {
-    }
+    private FlowAggregate[] localEndpoints = new FlowAggregate[64];
+    private int mask = localEndpoints.length - 1;
 
-    private IntraHostMarker() {
-    }
-
-    static List<ConnectionStats> mark(List<ConnectionStats> connections) {
-        Set<Endpoint> localEndpoints = new HashSet<>();
-        for (ConnectionStats c : connections) {
-            localEndpoints.add(new Endpoint(c.key().localAddress(), c.key().localPort()));
+    /** Marks the intra-host aggregates of {@code table}. */
+    void mark(AggregateTable table) {
+        int needed = Integer.highestOneBit(Math.max(32, table.size()) * 2 - 1) << 1;
+        if (localEndpoints.length < needed) {
+            localEndpoints = new FlowAggregate[needed];
+            mask = needed - 1;
+        } else {
+            Arrays.fill(localEndpoints, null);
         }
-        return connections.stream().map(c -> {
-            ConnectionKey k = c.key();
-            boolean intra = k.localAddress().equals(k.remoteAddress())
-                    || k.localAddress().isLoopbackAddress() && k.remoteAddress().isLoopbackAddress()
-                    || localEndpoints.contains(new Endpoint(k.remoteAddress(), k.remotePort()));
-            return intra ? c.withIntraHost(true) : c;
-        }).toList();
+        for (int i = 0; i < table.size(); i++) {
+            FlowAggregate aggregate = table.get(i);
+            ConnectionKey key = aggregate.key();
+            int slot = slot(key.localAddress(), key.localPort());
+            while (localEndpoints[slot] != null && !isLocalEndpoint(localEndpoints[slot], key.localAddress(),
+                    key.localPort())) {
+                slot = (slot + 1) & mask;
+            }
+            localEndpoints[slot] = aggregate;
+        }
+        for (int i = 0; i < table.size(); i++) {
+            FlowAggregate aggregate = table.get(i);
+            ConnectionKey key = aggregate.key();
+            if (key.localAddress().equals(key.remoteAddress())
+                    || key.localAddress().isLoopbackAddress() && key.remoteAddress().isLoopbackAddress()
+                    || hasLocalEndpoint(key.remoteAddress(), key.remotePort())) {
+                aggregate.markIntraHost();
+            }
+        }
+    }
+
+    private boolean hasLocalEndpoint(InetAddress address, int port) {
+        for (int slot = slot(address, port); localEndpoints[slot] != null; slot = (slot + 1) & mask) {
+            if (isLocalEndpoint(localEndpoints[slot], address, port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isLocalEndpoint(FlowAggregate aggregate, InetAddress address, int port) {
+        return aggregate.key().localPort() == port && aggregate.key().localAddress().equals(address);
+    }
+
+    private int slot(InetAddress address, int port) {
+        // Keyed: remote endpoints are looked up here, and a sender chooses its own address and port.
+        return (int) KeyedHash.PROCESS.hash(address.hashCode(), port, 0, 0) & mask;
     }
 }

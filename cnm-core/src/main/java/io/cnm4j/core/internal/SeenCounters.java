@@ -2,6 +2,9 @@ package io.cnm4j.core.internal;
 
 /** The counters of one flow that one client has already been given. Mutable; engine-confined. */
 final class SeenCounters {
+    /** Nothing seen yet: all zero. Shared, so never written. */
+    static final SeenCounters NOTHING = new SeenCounters();
+
     long bytesSent;
     long bytesReceived;
     long packetsSent;
@@ -27,14 +30,9 @@ final class SeenCounters {
                 && flow.packetsSent <= packetsSent && flow.packetsReceived <= packetsReceived;
     }
 
-    io.cnm4j.core.Counters deltaTo(TrackedFlow flow) {
-        return new io.cnm4j.core.Counters(
-                Math.max(0, flow.bytesSent - bytesSent),
-                Math.max(0, flow.bytesReceived - bytesReceived),
-                Math.max(0, flow.packetsSent - packetsSent),
-                Math.max(0, flow.packetsReceived - packetsReceived),
-                Math.max(0, flow.retransmits - retransmits),
-                Math.max(0, flow.tcpEstablished - tcpEstablished),
-                Math.max(0, flow.tcpClosed - tcpClosed));
+    /** True when no counter of the flow moved past what this client was given. */
+    boolean coversAll(TrackedFlow flow) {
+        return coversTraffic(flow) && flow.retransmits <= retransmits && flow.tcpEstablished <= tcpEstablished
+                && flow.tcpClosed <= tcpClosed;
     }
 }

@@ -1,7 +1,6 @@
 package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
-import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
@@ -142,9 +141,20 @@ final class TrackedFlow {
         }
     }
 
-    Counters counters() {
-        return new Counters(bytesSent, bytesReceived, packetsSent, packetsReceived, retransmits, tcpEstablished,
-                tcpClosed);
+    /**
+     * A keyed hash of what a read groups flows by (tuple, process, namespace, direction), the local
+     * address left out: it is compared on lookup. Allocates nothing.
+     */
+    long aggregationHash() {
+        return KeyedHash.PROCESS.hash(remoteHigh, remoteLow,
+                (long) key.pid() << 32 | (long) localPort << 16 | remotePort,
+                key.netns() ^ (long) (direction == null ? 0 : direction.ordinal() + 1) << 60 ^ protocol.ordinal());
+    }
+
+    /** True when every counter is zero. */
+    boolean hasNoCounts() {
+        return bytesSent == 0 && bytesReceived == 0 && packetsSent == 0 && packetsReceived == 0 && retransmits == 0
+                && tcpEstablished == 0 && tcpClosed == 0;
     }
 
     /** The process name as text, decoded once per flow; "" when the kernel gave none. */

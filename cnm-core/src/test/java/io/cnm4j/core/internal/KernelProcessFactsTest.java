@@ -2,13 +2,16 @@ package io.cnm4j.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.Direction;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The process name and cgroup id the kernel captures travel from events to the enricher, for free. */
@@ -26,10 +29,16 @@ class KernelProcessFactsTest {
         engine.apply(event.comm("renamed").cgroupId(78).bytesSent(30));
         List<String> seen = new ArrayList<>();
 
-        List<ConnectionStats> read = engine.read("c", 0, (stats, name, cgroup) -> {
-            seen.add(name + "@" + cgroup);
-            return stats;
-        });
+        Enricher recordsProcessFacts = new Enricher() {
+            @Override
+            public Map<String, String> tags(ConnectionKey key, Direction direction, String processName, long cgroupId,
+                    List<String> dnsNames) {
+                seen.add(processName + "@" + cgroupId);
+                return Map.of();
+            }
+        };
+
+        List<ConnectionStats> read = engine.read("c", 0, recordsProcessFacts);
 
         assertThat(read).singleElement().satisfies(c -> assertThat(c.last().bytesSent()).isEqualTo(30));
         assertThat(seen).containsExactly("nginx@77");

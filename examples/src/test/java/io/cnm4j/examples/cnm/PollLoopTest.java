@@ -2,6 +2,7 @@ package io.cnm4j.examples.cnm;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cnm4j.core.ConnectionVisitor;
 import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.Telemetry;
@@ -24,6 +25,11 @@ class PollLoopTest {
         public FlowSnapshot poll() {
             polls++;
             return new FlowSnapshot(Snapshots.T0, "test", List.of(), List.of(), Telemetry.empty());
+        }
+
+        @Override
+        public FlowSnapshot poll(ConnectionVisitor visitor) {
+            return poll();
         }
 
         @Override
