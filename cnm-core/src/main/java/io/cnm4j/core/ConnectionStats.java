@@ -30,6 +30,9 @@ import java.util.Optional;
  * @param nat the translated tuple, when the connection was NATed
  * @param dnsNames names that resolved the remote address, from captured DNS answers
  * @param tags tags added by the configured taggers
+ *
+ * <p>Also a {@link ConnectionView}, so that code written for views (an exporter, the JSON writer)
+ * takes these copies as they are.
  */
 public record ConnectionStats(
         ConnectionKey key,
@@ -46,7 +49,7 @@ public record ConnectionStats(
         boolean intraHost,
         NatTranslation nat,
         List<String> dnsNames,
-        Map<String, String> tags) {
+        Map<String, String> tags) implements ConnectionView {
 
     public ConnectionStats {
         Objects.requireNonNull(key, "key");
@@ -76,9 +79,83 @@ public record ConnectionStats(
                 start, lastUpdate, closed, intraHost, translation, names, newTags);
     }
 
-    /** A copy with another intra-host flag. */
-    public ConnectionStats withIntraHost(boolean value) {
-        return new ConnectionStats(key, direction, cookie, total, last, rttMicros, rttVarMicros, tcpFailures,
-                start, lastUpdate, closed, value, nat, dnsNames, tags);
+    @Override
+    public long bytesSent() {
+        return last.bytesSent();
+    }
+
+    @Override
+    public long bytesReceived() {
+        return last.bytesReceived();
+    }
+
+    @Override
+    public long packetsSent() {
+        return last.packetsSent();
+    }
+
+    @Override
+    public long packetsReceived() {
+        return last.packetsReceived();
+    }
+
+    @Override
+    public long retransmits() {
+        return last.retransmits();
+    }
+
+    @Override
+    public long tcpEstablished() {
+        return last.tcpEstablished();
+    }
+
+    @Override
+    public long tcpClosed() {
+        return last.tcpClosed();
+    }
+
+    @Override
+    public long totalBytesSent() {
+        return total.bytesSent();
+    }
+
+    @Override
+    public long totalBytesReceived() {
+        return total.bytesReceived();
+    }
+
+    @Override
+    public long totalPacketsSent() {
+        return total.packetsSent();
+    }
+
+    @Override
+    public long totalPacketsReceived() {
+        return total.packetsReceived();
+    }
+
+    @Override
+    public long totalRetransmits() {
+        return total.retransmits();
+    }
+
+    @Override
+    public long startEpochNanos() {
+        return epochNanos(start);
+    }
+
+    @Override
+    public long lastUpdateEpochNanos() {
+        return epochNanos(lastUpdate);
+    }
+
+    /** Itself: it is immutable already. */
+    @Override
+    public ConnectionStats toStats() {
+        return this;
+    }
+
+    private static long epochNanos(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
 }

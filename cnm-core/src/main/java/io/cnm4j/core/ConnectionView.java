@@ -6,8 +6,10 @@ import java.util.Map;
 /**
  * One connection of a read, seen through a view that the monitor reuses for the next connection:
  * the allocation-free counterpart of {@link ConnectionStats} for exporters that turn each
- * connection into their own records. Each accessor returns what the same-named component of
- * {@link ConnectionStats} holds; {@link #toStats()} makes that immutable copy.
+ * connection into their own records. Each accessor returns what {@link ConnectionStats} gives for it
+ * ({@link #bytesSent()} is {@code last().bytesSent()}, {@link #totalBytesSent()} is
+ * {@code total().bytesSent()}); {@link #toStats()} makes that immutable copy. {@link ConnectionStats}
+ * is a view too.
  *
  * <p>Valid only during {@link ConnectionVisitor#visit}, on the thread that called it: keep
  * {@link #toStats()}, not the view. Counters and times allocate nothing; {@link #dnsNames()},

@@ -122,13 +122,15 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one {@code "type":"conn"} line with the connection's interval deltas. */
-    public void writeConnection(ConnectionStats c, Instant ts) {
+    /**
+     * Writes one {@code "type":"conn"} line with the connection's interval deltas: a
+     * {@link ConnectionStats}, or a view met during {@link FlowClient#poll(ConnectionVisitor)}.
+     */
+    public void writeConnection(ConnectionView c, Instant ts) {
         Objects.requireNonNull(c, "c");
         Objects.requireNonNull(ts, "ts");
         ensureOpen();
         ConnectionKey key = c.key();
-        Counters delta = c.last();
         try {
             generator.writeStartObject();
             writeHeader("conn", ts);
@@ -143,19 +145,19 @@ public final class FlowJsonWriter implements AutoCloseable {
             generator.writeNumberField("netns", key.netns());
             generator.writeFieldName("cookie");
             writeUnsigned(c.cookie());
-            generator.writeNumberField("bytes_sent", delta.bytesSent());
-            generator.writeNumberField("bytes_recv", delta.bytesReceived());
-            generator.writeNumberField("packets_sent", delta.packetsSent());
-            generator.writeNumberField("packets_recv", delta.packetsReceived());
-            generator.writeNumberField("retransmits", delta.retransmits());
-            generator.writeNumberField("tcp_established", delta.tcpEstablished());
-            generator.writeNumberField("tcp_closed", delta.tcpClosed());
+            generator.writeNumberField("bytes_sent", c.bytesSent());
+            generator.writeNumberField("bytes_recv", c.bytesReceived());
+            generator.writeNumberField("packets_sent", c.packetsSent());
+            generator.writeNumberField("packets_recv", c.packetsReceived());
+            generator.writeNumberField("retransmits", c.retransmits());
+            generator.writeNumberField("tcp_established", c.tcpEstablished());
+            generator.writeNumberField("tcp_closed", c.tcpClosed());
             generator.writeNumberField("rtt_us", c.rttMicros());
             generator.writeNumberField("rtt_var_us", c.rttVarMicros());
             writeCountsByNumber("tcp_failures", c.tcpFailures());
             generator.writeBooleanField("closed", c.closed());
             generator.writeBooleanField("intra_host", c.intraHost());
-            generator.writeNumberField("duration_ms", c.duration().toMillis());
+            generator.writeNumberField("duration_ms", (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
             writeNat(c.nat());
             writeStrings("dns_names", c.dnsNames());
             writeSortedTags(c.tags());
@@ -219,7 +221,17 @@ public final class FlowJsonWriter implements AutoCloseable {
      */
     public void writeSnapshot(FlowSnapshot s) {
         Objects.requireNonNull(s, "s");
-        Instant ts = s.timestamp();
+        writeSnapshot(s, s.timestamp());
+    }
+
+    /**
+     * As {@link #writeSnapshot(FlowSnapshot)}, every line stamped {@code ts}: for a snapshot of
+     * {@link FlowClient#poll(ConnectionVisitor)}, whose connection lines were written during the visit
+     * with that same time.
+     */
+    public void writeSnapshot(FlowSnapshot s, Instant ts) {
+        Objects.requireNonNull(s, "s");
+        Objects.requireNonNull(ts, "ts");
         for (ConnectionStats c : s.connections()) {
             writeConnection(c, ts);
         }

@@ -111,7 +111,7 @@ record MapCommand(CaptureOptions capture, Duration duration, MapFormat format, P
             stop.closeIfStuck(monitor);
             FlowClient client = monitor.registerClient("cnm-map");
             monitor.start();
-            new PollLoop(capture.interval(), total).run(client, stop, true, map::add);
+            new PollLoop(capture.interval(), total).run(client::poll, stop, true, map::add);
         }
         return map;
     }

@@ -1,10 +1,10 @@
 package io.cnm4j.examples.cnm;
 
-import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowSnapshot;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Polls a client every interval for a duration: poll {@code i} happens at
@@ -29,22 +29,22 @@ record PollLoop(Duration interval, Duration duration) {
     }
 
     /**
-     * Runs until every poll is made or {@code stop} is triggered. On a stop, one last poll hands
+     * Runs {@code poll} (a client's poll) until every poll is made or {@code stop} is triggered. On a stop, one last poll hands
      * over what happened since the previous one, so closed connections are not lost; unless
      * {@code pollOnStop} is false.
      */
-    void run(FlowClient client, StopSignal stop, boolean pollOnStop, Consumer<FlowSnapshot> sink) {
+    void run(Supplier<FlowSnapshot> poll, StopSignal stop, boolean pollOnStop, Consumer<FlowSnapshot> sink) {
         long start = System.nanoTime();
         long polls = polls();
         for (long i = 1; i <= polls; i++) {
             long offset = duration == null ? interval.toNanos() * i : Math.min(interval.toNanos() * i, duration.toNanos());
             if (stop.awaitUntil(start + offset)) {
                 if (pollOnStop) {
-                    sink.accept(client.poll());
+                    sink.accept(poll.get());
                 }
                 return;
             }
-            sink.accept(client.poll());
+            sink.accept(poll.get());
         }
     }
 }

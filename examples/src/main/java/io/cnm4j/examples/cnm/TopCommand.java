@@ -53,7 +53,7 @@ record TopCommand(CaptureOptions capture, Grouping grouping, List<String> cidrRu
             io.out().print(Terminal.CLEAR + "cnm4j top: backend " + monitor.capabilities().backend()
                     + ", first refresh in " + DurationArgument.format(capture.interval()) + " (q quits)");
             io.out().flush();
-            new PollLoop(capture.interval(), null).run(client, stop, false, snapshot -> {
+            new PollLoop(capture.interval(), null).run(client::poll, stop, false, snapshot -> {
                 int[] size = terminal.size();
                 io.out().print(Terminal.CLEAR + view.render(snapshot, size[1], size[0]));
                 io.out().flush();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,13 +86,23 @@ record WatchCommand(CaptureOptions capture, boolean json, Path output, Duration 
                 // The exporters get the very snapshots that are printed, so both show the same intervals.
                 Consumer<FlowSnapshot> exported = snapshot -> opened.forEach(o -> o.listener().onSnapshot(snapshot));
                 monitor.start();
-                if (json) {
+                if (json && opened.isEmpty()) {
+                    // Nothing else needs connections as objects: each line is written during the read itself.
                     try (FlowJsonWriter writer = FlowJsonWriter.to(target)) {
-                        loop.run(client, stop, true, exported.andThen(writer::writeSnapshot));
+                        loop.run(() -> {
+                            Instant ts = Instant.now();
+                            FlowSnapshot rest = client.poll(view -> writer.writeConnection(view, ts));
+                            writer.writeSnapshot(rest, ts);
+                            return rest;
+                        }, stop, true, snapshot -> { });
+                    }
+                } else if (json) {
+                    try (FlowJsonWriter writer = FlowJsonWriter.to(target)) {
+                        loop.run(client::poll, stop, true, exported.andThen(writer::writeSnapshot));
                     }
                 } else {
                     PrintStream text = file == null ? io.out() : new PrintStream(file, false, StandardCharsets.UTF_8);
-                    loop.run(client, stop, true, exported.andThen(snapshot -> {
+                    loop.run(client::poll, stop, true, exported.andThen(snapshot -> {
                         TextLines.of(snapshot).forEach(text::println);
                         text.flush();
                     }));

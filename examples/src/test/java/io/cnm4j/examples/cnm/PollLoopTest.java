@@ -53,7 +53,7 @@ class PollLoopTest {
 
         // when
         try (StopSignal stop = StopSignal.onShutdown()) {
-            new PollLoop(Duration.ofMillis(5), Duration.ofMillis(23)).run(client, stop, true, delivered::add);
+            new PollLoop(Duration.ofMillis(5), Duration.ofMillis(23)).run(client::poll, stop, true, delivered::add);
         }
 
         // then
@@ -68,8 +68,8 @@ class PollLoopTest {
 
         try (StopSignal stop = StopSignal.onShutdown()) {
             stop.trigger();
-            new PollLoop(Duration.ofHours(1), null).run(withLastPoll, stop, true, s -> { });
-            new PollLoop(Duration.ofHours(1), null).run(withoutLastPoll, stop, false, s -> { });
+            new PollLoop(Duration.ofHours(1), null).run(withLastPoll::poll, stop, true, s -> { });
+            new PollLoop(Duration.ofHours(1), null).run(withoutLastPoll::poll, stop, false, s -> { });
         }
 
         assertThat(withLastPoll.polls).isEqualTo(1);
