@@ -51,6 +51,9 @@ struct worker {
 };
 
 static struct sockaddr_in server_address;
+// workers whose own clients are not all finished; a finished worker keeps accepting and answering
+// until this is 0, because its SO_REUSEPORT listener receives a share of every worker's connections
+static int unfinished_workers;
 static unsigned char *roles;  // indexed by fd: what each descriptor is to its worker
 static int max_fds;
 
@@ -187,6 +190,7 @@ static void *run(void *argument) {
     struct epoll_event events[256];
     uint64_t opened = 0;
     int in_flight_limit = w->concurrency;
+    int finished = 0;
     for (;;) {
         uint64_t now = now_ns();
         int opening = opened < w->quota && (w->deadline_ns == 0 || now < w->deadline_ns);
@@ -210,11 +214,12 @@ static void *run(void *argument) {
             opened++;
             opening = opened < w->quota;
         }
-        if (!opening && in_flight == 0) {
-            return NULL;
-        }
-        if (!opening && now > w->stopped_ns + DRAIN_NS) {
+        if (!finished && !opening && (in_flight == 0 || now > w->stopped_ns + DRAIN_NS)) {
             w->failed += in_flight;  // never completed: counted, not waited for
+            finished = 1;
+            __atomic_sub_fetch(&unfinished_workers, 1, __ATOMIC_SEQ_CST);
+        }
+        if (finished && __atomic_load_n(&unfinished_workers, __ATOMIC_SEQ_CST) == 0) {
             return NULL;
         }
         int n = epoll_wait(w->epoll_fd, events, 256, timeout_ms);
@@ -233,7 +238,9 @@ static void *run(void *argument) {
                 case CLIENT_CONNECTING:
                 case CLIENT_WAITING:
                 case CLIENT_ANSWERED:
-                    client_ready(w, fd, events[i].events);
+                    if (!finished) {  // once finished, late clients were already counted as failed
+                        client_ready(w, fd, events[i].events);
+                    }
                     break;
                 default:
                     break;
@@ -332,6 +339,7 @@ int main(int argc, char **argv) {
     printf("port=%ld\n", port);
     fflush(stdout);
 
+    unfinished_workers = (int) threads;
     uint64_t start = now_ns();
     for (long t = 0; t < threads; t++) {
         struct worker *w = &workers[t];
