@@ -89,6 +89,7 @@ public final class LoadHarness {
                 options.rate() == 0 ? "as fast as possible" : options.rate() + " conn/s target", options.seconds(),
                 options.concurrency(), options.threads());
         for (int round = 1; round <= options.rounds(); round++) {
+            runStorm(options.warmUpSeconds()); // every run, capture off too, follows a warm-up
             StormResult off = runStorm(options.seconds());
             List<StormRun> runs = new ArrayList<>();
             for (CaptureOpener opener : openers) {
@@ -206,6 +207,7 @@ public final class LoadHarness {
 
     /** The load with capture off, under the library and under {@code cnm watch --json}. */
     private void compare(String label, RequestLoad load) throws Exception {
+        load.run(true); // every run, capture off too, follows a warm-up
         double off = perSecond(load.run(false));
         StringBuilder line = new StringBuilder(String.format("%-52s off %9.0f", label, off));
         for (CaptureOpener opener : captures()) {
