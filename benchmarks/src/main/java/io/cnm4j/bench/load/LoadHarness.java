@@ -235,9 +235,11 @@ public final class LoadHarness {
             Map<Long, BpfProgramStats.Program> before = BpfProgramStats.of(pid);
             long[] result = load.run(false);
             Map<Long, BpfProgramStats.Program> after = BpfProgramStats.of(pid);
-            System.out.printf("%nkernel cost over %s: %d transactions (kernel.bpf_stats_enabled=1, programs of pid %d;"
-                    + " idle = runs/s before the load, from the rest of the machine)%n", label, result[0], pid);
-            System.out.printf("%-22s %6s %12s %9s %10s %10s%n", "program", "id", "runs", "ns/run", "runs/txn", "idle/s");
+            System.out.printf("%nkernel cost over %s: %d transactions in %.1f s (kernel.bpf_stats_enabled=1, programs"
+                    + " of pid %d; idle/s: runs per second before the load, from the rest of the machine; net: runs"
+                    + " per transaction less the idle rate)%n", label, result[0], result[1] / 1e9, pid);
+            System.out.printf("%-22s %6s %12s %9s %10s %10s %10s%n", "program", "id", "runs", "ns/run", "runs/txn",
+                    "idle/s", "net");
             long totalRuns = 0;
             long totalNanos = 0;
             for (BpfProgramStats.Program end : after.values()) {
@@ -245,11 +247,12 @@ public final class LoadHarness {
                 BpfProgramStats.Program idle = idleStart.get(end.id());
                 long runs = end.runCount() - (start == null ? 0 : start.runCount());
                 long nanos = end.runTimeNanos() - (start == null ? 0 : start.runTimeNanos());
-                long idleRuns = start == null || idle == null ? 0 : start.runCount() - idle.runCount();
+                double idlePerSecond = start == null || idle == null ? 0 : (start.runCount() - idle.runCount()) * 1e9 / idleNanos;
+                double net = Math.max(0, runs - idlePerSecond * result[1] / 1e9) / result[0];
                 totalRuns += runs;
                 totalNanos += nanos;
-                System.out.printf("%-22s %6d %12d %9.0f %10.3f %10.0f%n", end.name(), end.id(), runs,
-                        runs == 0 ? 0.0 : (double) nanos / runs, (double) runs / result[0], idleRuns * 1e9 / idleNanos);
+                System.out.printf("%-22s %6d %12d %9.0f %10.3f %10.0f %10.3f%n", end.name(), end.id(), runs,
+                        runs == 0 ? 0.0 : (double) nanos / runs, (double) runs / result[0], idlePerSecond, net);
             }
             System.out.printf("%-22s %6s %12d %9.0f %10.3f   (%.0f ns per transaction)%n", "all", "", totalRuns,
                     totalRuns == 0 ? 0.0 : (double) totalNanos / totalRuns, (double) totalRuns / result[0],

@@ -6,7 +6,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,15 +13,12 @@ import java.util.regex.Pattern;
  * libbpf-tools' {@code tcplife}, the C peer: one line per closed TCP socket, read from a pipe
  * and counted by this JVM. Its lost-event warnings count as loss.
  */
-final class TcplifeCapture implements Capture {
+final class TcplifeCapture extends ChildCapture {
     static final Path TCPLIFE = Path.of("/usr/sbin/tcplife");
     private static final Pattern LOST = Pattern.compile("lost (\\d+) events");
 
-    private final Process process;
-    private final StormTally tally = new StormTally();
-
     private TcplifeCapture(Process process) {
-        this.process = process;
+        super(process);
     }
 
     /** Whether tcplife is installed and can attach (its classic tracepoints need tracefs). */
@@ -44,7 +40,7 @@ final class TcplifeCapture implements Capture {
         Thread.ofPlatform().daemon().name("tcplife-reader").start(() -> {
             try (lines) {
                 for (String line; (line = lines.readLine()) != null; ) {
-                    count(line, capture.tally);
+                    count(line, capture.tally());
                 }
             } catch (IOException stopped) {
                 // tcplife was stopped
@@ -78,24 +74,6 @@ final class TcplifeCapture implements Capture {
     @Override
     public String name() {
         return "tcplife";
-    }
-
-    @Override
-    public long cpuNanos() throws IOException {
-        return CpuTime.processNanos(process.pid());
-    }
-
-    @Override
-    public StormTally tally() {
-        return tally;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
     }
 
     private static boolean mountTracefs() throws InterruptedException {

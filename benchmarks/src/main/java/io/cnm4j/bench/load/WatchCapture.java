@@ -21,16 +21,14 @@ import java.util.concurrent.TimeUnit;
  * and counted by this JVM (as tcplife's lines are), so that the capture's completeness is
  * checked too. Its CPU is the child's, read from /proc.
  */
-final class WatchCapture implements Capture {
+final class WatchCapture extends ChildCapture {
     private static final JsonFactory JSON = new JsonFactory();
     private static final long START_TIMEOUT_SECONDS = 60;
 
-    private final Process process;
-    private final StormTally tally = new StormTally();
     private final CountDownLatch firstLine = new CountDownLatch(1);
 
     private WatchCapture(Process process) {
-        this.process = process;
+        super(process);
     }
 
     /** Starts {@code cnm.jar watch --json} on the eBPF backend and returns after its first interval. */
@@ -54,9 +52,9 @@ final class WatchCapture implements Capture {
 
     private void readLines() {
         try (BufferedReader lines = new BufferedReader(
-                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                new InputStreamReader(process().getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
-                count(line, tally);
+                count(line, tally());
                 firstLine.countDown();
             }
         } catch (IOException stopped) {
@@ -105,28 +103,5 @@ final class WatchCapture implements Capture {
     @Override
     public String name() {
         return "cnm watch --json";
-    }
-
-    @Override
-    public long cpuNanos() throws IOException {
-        return CpuTime.processNanos(process.pid());
-    }
-
-    @Override
-    public StormTally tally() {
-        return tally;
-    }
-
-    /** The child's PID, whose BPF programs are this capture's. */
-    long pid() {
-        return process.pid();
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor();
-        }
     }
 }
