@@ -30,8 +30,8 @@ import java.util.Map;
  * io.cnm4j.bench.load.LoadHarness} and the options of {@link HarnessOptions#USAGE}.
  */
 public final class LoadHarness {
-    private static final long DRAIN_TIMEOUT_NANOS = 20_000_000_000L;
-    private static final long DRAIN_QUIET_NANOS = 3_000_000_000L;
+    private static final long DRAIN_TIMEOUT_NANOS = 30_000_000_000L;
+    private static final long DRAIN_QUIET_NANOS = 5_000_000_000L;
 
     private final HarnessOptions options;
     private final StormGenerator storm;
@@ -138,11 +138,14 @@ public final class LoadHarness {
         }
     }
 
-    /** Waits until both sides of every made connection arrived, or until nothing more arrives. */
+    /**
+     * Waits until both sides of every made connection arrived, or until nothing more arrived for
+     * a while after the first delivery (a busy machine may delay a capture's first interval).
+     */
     private static void drain(StormTally tally, long made) throws InterruptedException {
         long start = System.nanoTime();
         long lastChange = start;
-        long seen = -1;
+        long seen = 0;
         while (tally.clientSide() < made || tally.serverSide() < made) {
             long now = System.nanoTime();
             long total = tally.clientSide() + tally.serverSide() + tally.loss();
@@ -150,7 +153,7 @@ public final class LoadHarness {
                 seen = total;
                 lastChange = now;
             }
-            if (now - start > DRAIN_TIMEOUT_NANOS || now - lastChange > DRAIN_QUIET_NANOS) {
+            if (now - start > DRAIN_TIMEOUT_NANOS || (seen > 0 && now - lastChange > DRAIN_QUIET_NANOS)) {
                 return;
             }
             Thread.sleep(100);
