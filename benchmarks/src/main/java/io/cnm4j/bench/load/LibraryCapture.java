@@ -29,7 +29,7 @@ final class LibraryCapture implements Capture {
         for (ConnectionStats c : snapshot.connections()) {
             tally.closed(c.key().localPort(), c.key().remotePort(), c.last().tcpClosed());
         }
-        tally.lost(snapshot.telemetry().totalLoss());
+        tally.lost(snapshot.telemetry());
     }
 
     @Override

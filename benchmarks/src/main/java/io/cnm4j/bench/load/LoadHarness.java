@@ -38,8 +38,8 @@ public final class LoadHarness {
     private final Path target;
 
     /** One capture's measured storm: the generator's result, what the capture delivered and its CPU. */
-    private record StormRun(String capture, StormResult result, long clientSide, long serverSide, long loss,
-            long cpuNanos) {
+    private record StormRun(String capture, StormResult result, long clientSide, long serverSide,
+            Map<String, Long> loss, long cpuNanos) {
         double cpuMillisPer1000() {
             return result.made() == 0 ? 0 : cpuNanos / 1e6 / result.made() * 1000;
         }
@@ -134,7 +134,8 @@ public final class LoadHarness {
             StormResult result = runStorm(port, options.seconds());
             drain(tally, result.made());
             long cpu = capture.cpuNanos() - cpuBefore;
-            return new StormRun(capture.name(), result, tally.clientSide(), tally.serverSide(), tally.loss(), cpu);
+            return new StormRun(capture.name(), result, tally.clientSide(), tally.serverSide(), tally.lossByCounter(),
+                    cpu);
         }
     }
 
@@ -173,7 +174,13 @@ public final class LoadHarness {
             System.out.printf("%-18s %9.0f %7.3f %9d %7d %12.4f %12.4f %7d %12.1f %11s%n", run.capture(),
                     run.result().connectionsPerSecond(), run.result().connectionsPerSecond() / off.connectionsPerSecond(),
                     run.result().made(), run.result().failed(), (double) run.clientSide() / made,
-                    (double) run.serverSide() / made, run.loss(), run.cpuMillisPer1000(), versusTcplife);
+                    (double) run.serverSide() / made, run.loss().values().stream().mapToLong(Long::longValue).sum(),
+                    run.cpuMillisPer1000(), versusTcplife);
+        }
+        for (StormRun run : runs) {
+            if (!run.loss().isEmpty()) {
+                System.out.printf("  loss under %s (any flow of the host): %s%n", run.capture(), run.loss());
+            }
         }
     }
 

@@ -1,5 +1,9 @@
 package io.cnm4j.bench.load;
 
+import io.cnm4j.core.Telemetry;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -12,14 +16,14 @@ final class StormTally {
     private volatile int serverPort = -1;
     private final AtomicLong clientSide = new AtomicLong();
     private final AtomicLong serverSide = new AtomicLong();
-    private final AtomicLong loss = new AtomicLong();
+    private final Map<String, Long> loss = new ConcurrentHashMap<>();
 
     /** Starts counting from zero for a storm whose server listens on {@code port}. */
     void expect(int port) {
         serverPort = port;
         clientSide.set(0);
         serverSide.set(0);
-        loss.set(0);
+        loss.clear();
     }
 
     /** A delivered TCP flow with {@code closed} closes (several sockets may share one tuple). */
@@ -35,8 +39,17 @@ final class StormTally {
         }
     }
 
-    void lost(long count) {
-        loss.addAndGet(count);
+    /** Adds every loss counter of one interval's telemetry (the library's definition of loss). */
+    void lost(Telemetry interval) {
+        interval.counters().forEach((name, count) -> {
+            if (Telemetry.of(Map.of(name, count)).totalLoss() > 0) {
+                lost(name, count);
+            }
+        });
+    }
+
+    void lost(String counter, long count) {
+        loss.merge(counter, count, Long::sum);
     }
 
     long clientSide() {
@@ -48,6 +61,11 @@ final class StormTally {
     }
 
     long loss() {
-        return loss.get();
+        return loss.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** The loss by counter name, sorted by name. */
+    Map<String, Long> lossByCounter() {
+        return new TreeMap<>(loss);
     }
 }

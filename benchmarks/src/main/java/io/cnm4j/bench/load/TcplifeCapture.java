@@ -56,7 +56,7 @@ final class TcplifeCapture extends ChildCapture {
     static void count(String line, StormTally tally) {
         Matcher lost = LOST.matcher(line);
         if (lost.find()) {
-            tally.lost(Long.parseLong(lost.group(1)));
+            tally.lost("lost_events", Long.parseLong(lost.group(1)));
             return;
         }
         String[] fields = line.trim().split("\\s+");

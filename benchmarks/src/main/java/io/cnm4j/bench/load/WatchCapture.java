@@ -68,7 +68,7 @@ final class WatchCapture extends ChildCapture {
             tally.closed((int) numberAfter(line, "\"lport\":"), (int) numberAfter(line, "\"rport\":"),
                     numberAfter(line, "\"tcp_closed\":"));
         } else if (line.startsWith("{\"type\":\"telemetry\"")) {
-            tally.lost(Telemetry.of(counters(line)).totalLoss());
+            tally.lost(Telemetry.of(counters(line)));
         }
     }
 

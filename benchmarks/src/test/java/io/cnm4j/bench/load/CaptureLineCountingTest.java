@@ -1,6 +1,7 @@
 package io.cnm4j.bench.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,8 @@ class CaptureLineCountingTest {
         // then
         assertThat(tally.clientSide()).isEqualTo(3);
         assertThat(tally.serverSide()).isEqualTo(1);
+        assertThat(tally.lossByCounter()).containsExactly(entry("kernel_map_insert_failed", 1L),
+                entry("queue_dropped", 3L), entry("ring_buffer_dropped", 4L));
         assertThat(tally.loss()).isEqualTo(8);
     }
 
@@ -48,7 +51,7 @@ class CaptureLineCountingTest {
         // then
         assertThat(tally.clientSide()).isEqualTo(2);
         assertThat(tally.serverSide()).isEqualTo(1);
-        assertThat(tally.loss()).isEqualTo(12);
+        assertThat(tally.lossByCounter()).containsExactly(entry("lost_events", 12L));
     }
 
     @Test
@@ -57,7 +60,7 @@ class CaptureLineCountingTest {
         StormTally tally = new StormTally();
         tally.expect(SERVER_PORT);
         tally.closed(51000, SERVER_PORT, 5);
-        tally.lost(2);
+        tally.lost("queue_dropped", 2);
 
         // when
         tally.expect(SERVER_PORT + 1);
@@ -66,7 +69,7 @@ class CaptureLineCountingTest {
         // then
         assertThat(tally.clientSide()).isZero();
         assertThat(tally.serverSide()).isZero();
-        assertThat(tally.loss()).isZero();
+        assertThat(tally.lossByCounter()).isEmpty();
     }
 
     private static String conn(int localPort, int remotePort, int closed) {
