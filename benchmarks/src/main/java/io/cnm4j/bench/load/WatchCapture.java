@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class WatchCapture extends ChildCapture {
     private static final JsonFactory JSON = new JsonFactory();
-    private static final long START_TIMEOUT_SECONDS = 60;
+    /** JVM start, BPF verification and a first interval; minutes on a 2-core machine under a full build. */
+    private static final long START_TIMEOUT_SECONDS = 180;
 
     private final CountDownLatch firstLine = new CountDownLatch(1);
 
