@@ -1,7 +1,6 @@
 package io.cnm4j.bench;
 
 import io.cnm4j.core.ConnectionStats;
-import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.internal.Enricher;
 import io.cnm4j.core.spi.ConnectionEvent;
@@ -27,6 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * previous read, plus {@code closedPending} flows that opened and closed in between. The
  * interval's events are applied before each read, outside the measured time (but inside the
  * allocation that {@code -prof gc} reports: the closed flows' own state is allocated then).
+ * {@code gc.alloc.rate.norm} ÷ ({@code activeConnections} + {@code closedPending}) is the
+ * allocation per connection; {@link MemoryFootprint} prints the read's own share per connection.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -51,14 +52,7 @@ public class DeltaBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        int capacity = 2 * (activeConnections + closedPending);
-        MonitorConfig config = MonitorConfig.builder()
-                .maxTrackedConnections(capacity)
-                .closedBufferSize(capacity)
-                .maxClientConnections(capacity)
-                .build();
-        engine = new ConnectionStateEngine(config);
-        engine.registerClient(CLIENT, true, System.nanoTime());
+        engine = SyntheticFlows.engineWithReader(activeConnections + closedPending, CLIENT);
         bumpEveryFlow();
         engine.read(CLIENT, System.nanoTime());
     }
@@ -66,14 +60,7 @@ public class DeltaBenchmark {
     /** The interval between two reads: every live flow moves, and closed flows come and go. */
     @Setup(Level.Invocation)
     public void bumpEveryFlow() {
-        tick++;
-        for (int n = 0; n < activeConnections; n++) {
-            engine.apply(SyntheticFlows.fill(event, ConnectionEvent.Kind.UPDATE, n, tick));
-        }
-        // Closed flows never join the live set, so their ids can be the same every interval.
-        for (int n = activeConnections; n < activeConnections + closedPending; n++) {
-            engine.apply(SyntheticFlows.fill(event, ConnectionEvent.Kind.CLOSED, n, tick));
-        }
+        SyntheticFlows.applyInterval(engine, event, activeConnections, closedPending, ++tick);
     }
 
     @Benchmark

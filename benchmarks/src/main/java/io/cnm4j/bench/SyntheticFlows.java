@@ -2,7 +2,9 @@ package io.cnm4j.bench;
 
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
+import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.spi.ConnectionEvent;
 
 /**
@@ -51,5 +53,34 @@ final class SyntheticFlows {
                 .rttVarMicros(40)
                 .startEpochNanos(1_700_000_000_000_000_000L)
                 .lastUpdateEpochNanos(1_700_000_000_000_000_000L + tick);
+    }
+
+    /**
+     * A state engine with room for twice {@code flows} (live, closed and per-client), with one
+     * pinned reader {@code client} registered, as a monitor with one consumer has.
+     */
+    static ConnectionStateEngine engineWithReader(int flows, String client) {
+        int capacity = 2 * flows;
+        ConnectionStateEngine engine = new ConnectionStateEngine(MonitorConfig.builder()
+                .maxTrackedConnections(capacity)
+                .closedBufferSize(capacity)
+                .maxClientConnections(capacity)
+                .build());
+        engine.registerClient(client, true, System.nanoTime());
+        return engine;
+    }
+
+    /**
+     * One interval between two reads: flows {@code 0 … active-1} move (UPDATE), flows
+     * {@code active … active+closed-1} open and close (CLOSED). Closed flows never join the live
+     * set, so their numbers can be the same every interval.
+     */
+    static void applyInterval(ConnectionStateEngine engine, ConnectionEvent event, int active, int closed, long tick) {
+        for (int n = 0; n < active; n++) {
+            engine.apply(fill(event, ConnectionEvent.Kind.UPDATE, n, tick));
+        }
+        for (int n = active; n < active + closed; n++) {
+            engine.apply(fill(event, ConnectionEvent.Kind.CLOSED, n, tick));
+        }
     }
 }

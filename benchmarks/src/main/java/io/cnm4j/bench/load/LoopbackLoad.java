@@ -2,7 +2,6 @@ package io.cnm4j.bench.load;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -10,19 +9,15 @@ import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * The load generator, run as a child process so that its CPU is not charged to the capturing
- * JVM. Server and clients both live here, on loopback. Prints {@code PORT <server port>} when
- * ready and {@code DONE <operations> <elapsed nanos>} at the end.
+ * The project's own request/response load, run as a child process so that its CPU is not
+ * charged to the capturing JVM: {@code CONNECTIONS} long-lived loopback connections, each
+ * sending 1 KiB and reading the 1 KiB echo, as fast as possible for {@code SECONDS}. Server and
+ * clients both live here. Prints {@code PORT <server port>} when ready and
+ * {@code DONE <exchanges> <elapsed nanos>} at the end.
  *
- * <ul>
- *   <li>{@code storm RATE SECONDS THREADS}: short-lived connections (connect, 1 byte, close) at
- *       a target rate per second;</li>
- *   <li>{@code rr CONNECTIONS SECONDS}: request/response of 1 KiB each way on long-lived
- *       connections, as fast as possible.</li>
- * </ul>
+ * <p>Usage: {@code LoopbackLoad CONNECTIONS SECONDS}
  */
 public final class LoopbackLoad {
     static final int MESSAGE_BYTES = 1024;
@@ -33,43 +28,28 @@ public final class LoopbackLoad {
     public static void main(String[] args) throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (ServerSocket server = new ServerSocket(0, 4096, loopback)) {
-            boolean storm = args[0].equals("storm");
-            Thread acceptor = new Thread(() -> serve(server, storm), "acceptor");
+            Thread acceptor = new Thread(() -> serve(server), "acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             System.out.println("PORT " + server.getLocalPort());
             System.out.flush();
             long start = System.nanoTime();
-            long operations = storm
-                    ? storm(loopback, server.getLocalPort(), Integer.parseInt(args[1]), Integer.parseInt(args[2]),
-                            Integer.parseInt(args[3]))
-                    : requestResponse(loopback, server.getLocalPort(), Integer.parseInt(args[1]), Integer.parseInt(args[2]));
-            System.out.println("DONE " + operations + " " + (System.nanoTime() - start));
+            long exchanges = requestResponse(loopback, server.getLocalPort(), Integer.parseInt(args[0]),
+                    Integer.parseInt(args[1]));
+            System.out.println("DONE " + exchanges + " " + (System.nanoTime() - start));
         }
     }
 
-    private static void serve(ServerSocket server, boolean storm) {
+    private static void serve(ServerSocket server) {
         while (!server.isClosed()) {
             try {
                 Socket peer = server.accept();
-                if (storm) {
-                    drainAndClose(peer);
-                } else {
-                    Thread echo = new Thread(() -> echo(peer));
-                    echo.setDaemon(true);
-                    echo.start();
-                }
+                Thread echo = new Thread(() -> echo(peer));
+                echo.setDaemon(true);
+                echo.start();
             } catch (IOException e) {
                 return;
             }
-        }
-    }
-
-    private static void drainAndClose(Socket peer) {
-        try (peer; InputStream in = peer.getInputStream()) {
-            in.readAllBytes();
-        } catch (IOException resetByClient) {
-            // storm clients close with a reset to avoid TIME_WAIT exhaustion
         }
     }
 
@@ -85,39 +65,6 @@ public final class LoopbackLoad {
         } catch (IOException endOfRun) {
             // the client closed the connection
         }
-    }
-
-    private static long storm(InetAddress address, int port, int ratePerSecond, int seconds, int threads)
-            throws InterruptedException {
-        AtomicLong made = new AtomicLong();
-        long total = (long) ratePerSecond * seconds;
-        long start = System.nanoTime();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int worker = t;
-            Thread thread = new Thread(() -> {
-                for (long i = worker; i < total; i += threads) {
-                    long due = start + i * 1_000_000_000L / ratePerSecond;
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        LockSupport.parkNanos(wait);
-                    }
-                    try (Socket socket = new Socket(address, port)) {
-                        socket.setSoLinger(true, 0);
-                        socket.getOutputStream().write(1);
-                        made.incrementAndGet();
-                    } catch (IOException e) {
-                        // counted as not made
-                    }
-                }
-            });
-            thread.start();
-            workers.add(thread);
-        }
-        for (Thread thread : workers) {
-            thread.join();
-        }
-        return made.get();
     }
 
     private static long requestResponse(InetAddress address, int port, int connections, int seconds)
