@@ -147,6 +147,52 @@ class TcpAccuracyIT {
         }
     }
 
+    @Test
+    void bytesSplicedSoFarShowInALiveReadBeforeTheConnectionSendsOrCloses() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS);
+                PythonScript python = PythonScript.start(PRELUDE + """
+                        def serve(connection):
+                            connection.sendall(bytes(1048576))
+                            read_all(connection)
+                            connection.close()
+                        client = socket.create_connection(("127.0.0.1", port))
+                        server = start(serve)
+                        pipe_out, pipe_in = os.pipe()
+                        def splice(limit):
+                            spliced = 0
+                            while spliced < limit:
+                                moved = os.splice(client.fileno(), pipe_in, min(65536, limit - spliced))
+                                assert moved > 0
+                                spliced += moved
+                                while moved:
+                                    moved -= len(os.read(pipe_out, moved))
+                        splice(524288)
+                        print(client.getsockname()[1], port, flush=True)
+                        sys.stdin.readline()
+                        splice(524288)
+                        client.close()
+                        server.join()
+                        """)) {
+            // given: half of the data spliced, the client waiting with the other half unread
+            long[] ports = python.nextNumbers();
+            Predicate<ConnectionStats> client = tcp((int) ports[0], (int) ports[1]);
+
+            // when
+            kernel.poll();
+            Counters live = kernel.deliveredSum(client);
+            List<ConnectionStats> liveEntries = kernel.seen().stream().filter(client).toList();
+            python.process().getOutputStream().write('\n');
+            python.process().getOutputStream().flush();
+            python.awaitSuccess();
+
+            // then
+            assertThat(live.bytesReceived()).isEqualTo(MIB / 2);
+            assertThat(liveEntries).isNotEmpty().noneMatch(ConnectionStats::closed);
+            kernel.awaitConnection(client.and(ConnectionStats::closed), "client side closed");
+            assertThat(kernel.deliveredSum(client).bytesReceived()).isEqualTo(MIB);
+        }
+    }
+
     /**
      * TCP_ZEROCOPY_RECEIVE maps received pages into the application instead of copying them, and
      * copies what cannot be mapped into a small buffer ({@code copybuf}). Only whole, unshared,
