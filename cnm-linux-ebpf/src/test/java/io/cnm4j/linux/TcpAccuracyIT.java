@@ -43,6 +43,23 @@ class TcpAccuracyIT {
                 thread = threading.Thread(target=run)
                 thread.start()
                 return thread
+            def connect_printing_ports(receive_buffer):
+                client = socket.socket()
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+                client.connect(("127.0.0.1", port))
+                print(client.getsockname()[1], port, flush=True)
+                return client
+            def splice_all(connection, limit):
+                pipe_out, pipe_in = os.pipe()
+                spliced = 0
+                while spliced < limit:
+                    moved = os.splice(connection.fileno(), pipe_in, min(65536, limit - spliced))
+                    assert moved > 0
+                    spliced += moved
+                    while moved:
+                        moved -= len(os.read(pipe_out, moved))
+                os.close(pipe_out)
+                os.close(pipe_in)
             def read_all(connection, limit=None):
                 total = 0
                 while limit is None or total < limit:
@@ -96,10 +113,7 @@ class TcpAccuracyIT {
                         read_all(connection)
                         connection.sendall(bytes(1048576))
                         connection.close()
-                    client = socket.socket()
-                    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1048576)
-                    client.connect(("127.0.0.1", port))
-                    print(client.getsockname()[1], port, flush=True)
+                    client = connect_printing_ports(4 * 1048576)
                     server = start(serve)
                     client.sendall(bytes(100))
                     client.shutdown(socket.SHUT_WR)
@@ -129,14 +143,7 @@ class TcpAccuracyIT {
                     client = socket.create_connection(("127.0.0.1", port))
                     print(client.getsockname()[1], port, flush=True)
                     server = start(serve)
-                    pipe_out, pipe_in = os.pipe()
-                    spliced = 0
-                    while spliced < 1048576:
-                        moved = os.splice(client.fileno(), pipe_in, 65536)
-                        assert moved > 0
-                        spliced += moved
-                        while moved:
-                            moved -= len(os.read(pipe_out, moved))
+                    splice_all(client, 1048576)
                     client.close()
                     server.join()
                     """);
@@ -157,19 +164,10 @@ class TcpAccuracyIT {
                             connection.close()
                         client = socket.create_connection(("127.0.0.1", port))
                         server = start(serve)
-                        pipe_out, pipe_in = os.pipe()
-                        def splice(limit):
-                            spliced = 0
-                            while spliced < limit:
-                                moved = os.splice(client.fileno(), pipe_in, min(65536, limit - spliced))
-                                assert moved > 0
-                                spliced += moved
-                                while moved:
-                                    moved -= len(os.read(pipe_out, moved))
-                        splice(524288)
+                        splice_all(client, 524288)
                         print(client.getsockname()[1], port, flush=True)
                         sys.stdin.readline()
-                        splice(524288)
+                        splice_all(client, 524288)
                         client.close()
                         server.join()
                         """)) {
@@ -231,10 +229,7 @@ class TcpAccuracyIT {
                             sent += connection.send(view[sent:], MSG_ZEROCOPY)
                         read_all(connection)
                         connection.close()
-                    client = socket.socket()
-                    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1048576)
-                    client.connect(("127.0.0.1", port))
-                    print(client.getsockname()[1], port, flush=True)
+                    client = connect_printing_ports(4 * 1048576)
                     server = start(serve)
                     queued = ctypes.c_int(0)
                     while queued.value < 1048576:

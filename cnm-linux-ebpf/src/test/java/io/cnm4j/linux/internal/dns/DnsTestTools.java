@@ -141,18 +141,27 @@ final class DnsTestTools {
                 }
             }
         }
-        if (problem == null) {
+        requireCapture(problem);
+    }
+
+    /**
+     * Fails under CI ({@code CI=true}), or skips elsewhere, when {@code problem} is not null or a
+     * DNS capture cannot be opened.
+     */
+    static void requireCapture(String problem) {
+        String reason = problem;
+        if (reason == null) {
             try (DnsCapture probe = DnsCapture.open(MonitorConfig.defaults())) {
                 probe.telemetry();
             } catch (PacketSocketException e) {
-                problem = e.getMessage();
+                reason = e.getMessage();
             }
         }
-        if (problem != null) {
+        if (reason != null) {
             if ("true".equals(System.getenv("CI"))) {
-                fail("DNS capture must be tested in CI but cannot: " + problem);
+                fail("DNS capture must be tested in CI but cannot: " + reason);
             }
-            Assumptions.abort("DNS capture test skipped: " + problem);
+            Assumptions.abort("DNS capture test skipped: " + reason);
         }
     }
 
