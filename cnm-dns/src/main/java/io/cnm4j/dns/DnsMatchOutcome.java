@@ -4,6 +4,11 @@ package io.cnm4j.dns;
 public enum DnsMatchOutcome {
     /** A query, now awaiting its response. */
     QUERY_PENDING,
+    /**
+     * A query equal to one captured from another client just before: the same lookup after NAT. It
+     * awaits its response like any query, but its completion is not reported; counted.
+     */
+    QUERY_NAT_COPY,
     /** A query whose key was already pending (a retransmission); the first one keeps counting. */
     QUERY_DUPLICATE,
     /** A query dropped because the pending-query table was full; counted. */

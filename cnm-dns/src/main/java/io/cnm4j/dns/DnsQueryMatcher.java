@@ -1,6 +1,7 @@
 package io.cnm4j.dns;
 
 import io.cnm4j.dns.internal.PendingQueryTable;
+import io.cnm4j.dns.internal.RecentQueryTable;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -18,6 +19,17 @@ import java.util.Objects;
  * the pending query's (mismatched) are dropped and leave the pending query waiting; all are
  * counted, never silently lost. Only a matched response may be trusted to label addresses.
  *
+ * <p>One lookup can be captured twice: a container's query crosses the bridge with the container's
+ * address and leaves the uplink with the host's after MASQUERADE (or any source NAT). Both copies
+ * have the same server, server port, protocol, transaction id and question; only the client
+ * differs. A query equal to one captured from another client less than {@link #NAT_COPY_WINDOW}
+ * before is taken for such a copy: it is matched with its response as usual, but its completion
+ * is not reported, so the lookup counts once, under the client whose copy was captured first
+ * (counted in {@link #natDuplicateQueries()}). Two clients that ask a server the same question
+ * with the same transaction id within the window (one chance in 65,536 per pair) count once too.
+ * Queries are remembered for this in a bounded table as large as the pending-query limit; a query
+ * forgotten early because its bucket was full is counted in {@link #natWindowEvictions()}.
+ *
  * <p>After construction nothing is allocated per message except the String of a domain the
  * {@link DomainInterner} has not seen recently.
  *
@@ -29,8 +41,11 @@ public final class DnsQueryMatcher {
     public static final int DEFAULT_MAX_PENDING_QUERIES = 10_000;
     /** Time after which an unanswered query counts as a timeout by default. */
     public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(15);
+    /** How long after a query's first capture another client's equal query is taken for its NAT'd copy. */
+    public static final Duration NAT_COPY_WINDOW = Duration.ofSeconds(2);
 
     private final PendingQueryTable pending;
+    private final RecentQueryTable recent;
     private final long timeoutNanos;
     private final DomainInterner domains;
     private final DnsQueryListener listener;
@@ -42,9 +57,11 @@ public final class DnsQueryMatcher {
     private long timeouts;
     private long duplicateQueries;
     private long queriesDroppedAtCapacity;
+    private long natDuplicateQueries;
 
     private DnsQueryMatcher(Builder builder) {
         this.pending = new PendingQueryTable(builder.maxPendingQueries);
+        this.recent = new RecentQueryTable(builder.maxPendingQueries, NAT_COPY_WINDOW.toNanos());
         this.timeoutNanos = builder.queryTimeout.toNanos();
         this.domains = builder.domains != null ? builder.domains : new DomainInterner();
         this.listener = builder.listener;
@@ -122,6 +139,16 @@ public final class DnsQueryMatcher {
         return queriesDroppedAtCapacity;
     }
 
+    /** Queries taken for a NAT'd copy of a query captured first from another client; not reported. */
+    public long natDuplicateQueries() {
+        return natDuplicateQueries;
+    }
+
+    /** Queries forgotten by the NAT-copy check inside their window; a copy of one may be counted again. */
+    public long natWindowEvictions() {
+        return recent.liveEvictions();
+    }
+
     private DnsMatchOutcome onQuery(DnsPacketFlow flow, DnsMessage message, long captureTimeNanos) {
         long tag = keyTag(flow.sourcePort(), flow.destinationPort(), flow.ipProtocol(), message.id());
         if (pending.find(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(), flow.destinationLow(), tag)
@@ -133,8 +160,17 @@ public final class DnsQueryMatcher {
             queriesDroppedAtCapacity++;
             return DnsMatchOutcome.QUERY_DROPPED_AT_CAPACITY;
         }
-        pending.insert(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(), flow.destinationLow(), tag,
-                captureTimeNanos, message.questionName(domains), message.questionType());
+        String domain = message.questionName(domains);
+        boolean natCopy = recent.isCopyFromAnotherClient(flow.destinationHigh(), flow.destinationLow(),
+                questionTag(flow.destinationPort(), message.questionType(), flow.ipProtocol(), message.id()),
+                domain, flow.sourceHigh(), flow.sourceLow(), flow.sourcePort(), captureTimeNanos);
+        int entry = pending.insert(flow.sourceHigh(), flow.sourceLow(), flow.destinationHigh(),
+                flow.destinationLow(), tag, captureTimeNanos, domain, message.questionType());
+        if (natCopy) {
+            pending.markNatCopy(entry);
+            natDuplicateQueries++;
+            return DnsMatchOutcome.QUERY_NAT_COPY;
+        }
         return DnsMatchOutcome.QUERY_PENDING;
     }
 
@@ -171,13 +207,20 @@ public final class DnsQueryMatcher {
         // Capture clocks of different CPUs can disagree slightly; never report a negative latency.
         long latencyMicros = Math.max(0, completionNanos - pending.queryNanos(entry)) / 1_000;
         completed.setResult(responseCode, latencyMicros);
+        boolean natCopy = pending.isNatCopy(entry);
         // Removed before the callback so that a throwing listener cannot leave the entry behind.
         pending.remove(entry);
-        listener.onQueryCompleted(completed);
+        if (!natCopy) {
+            listener.onQueryCompleted(completed);
+        }
     }
 
     private static long keyTag(int clientPort, int serverPort, int ipProtocol, int transactionId) {
         return ((long) serverPort << 40) | ((long) clientPort << 24) | ((long) ipProtocol << 16) | transactionId;
+    }
+
+    private static long questionTag(int serverPort, int queryType, int ipProtocol, int transactionId) {
+        return ((long) serverPort << 40) | ((long) queryType << 24) | ((long) ipProtocol << 16) | transactionId;
     }
 
     private static int clientPortOf(long tag) {

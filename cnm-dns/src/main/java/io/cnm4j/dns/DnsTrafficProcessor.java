@@ -177,6 +177,8 @@ public final class DnsTrafficProcessor {
         counters.put("dns_unsolicited_responses", matcher.unsolicitedResponses());
         counters.put("dns_mismatched_responses", matcher.mismatchedResponses());
         counters.put("dns_duplicate_queries", matcher.duplicateQueries());
+        counters.put("dns_nat_duplicates", matcher.natDuplicateQueries());
+        counters.put("dns_nat_window_evictions", matcher.natWindowEvictions());
         counters.put("dns_pending_dropped", matcher.queriesDroppedAtCapacity());
         counters.put("dns_timeouts", matcher.timeouts());
         counters.put(Telemetry.DNS_STATS_DROPPED, keeper.statsDropped());

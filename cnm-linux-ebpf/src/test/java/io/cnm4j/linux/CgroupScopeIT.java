@@ -28,6 +28,24 @@ class CgroupScopeIT {
         }
     }
 
+    /** The root of a tmpfs has inode 1 like the hierarchy's root; a hybrid host mounts one at /sys/fs/cgroup. */
+    @Test
+    void theRootOfAnotherFileSystemIsNotTheHierarchysRoot() throws Exception {
+        KernelTestSupport.requireEbpf();
+        Path tmpfs = Files.createDirectories(Path.of("/run", "cnmit-cgroup-tmpfs" + ProcessHandle.current().pid()));
+        try {
+            TestNamespaces.run("mount", "-t", "tmpfs", "tmpfs", tmpfs.toString());
+            try {
+                assertThat(Files.getAttribute(tmpfs, "unix:ino")).isEqualTo(1L);
+                assertThat(CgroupMounts.isHierarchyRoot(tmpfs)).isFalse();
+            } finally {
+                TestNamespaces.run("umount", tmpfs.toString());
+            }
+        } finally {
+            Files.deleteIfExists(tmpfs);
+        }
+    }
+
     /** A subtree mounted on its own (as inside a container) gives way to a path that reaches the root. */
     @Test
     void programsAttachToTheHierarchysRootWhenAnyWayReachesIt() throws Exception {

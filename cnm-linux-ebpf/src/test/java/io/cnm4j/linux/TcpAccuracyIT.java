@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * TCP byte counts where flow monitors usually go wrong, driven by ordinary Python clients and
- * servers over loopback: data read after the peer closed, data read with splice(), peeked data,
- * error-queue reads, and connect() failing for want of a local port. Bytes are what the
- * application moved, exactly.
+ * servers over loopback: data read after the peer closed, data read with splice() or mapped with
+ * TCP_ZEROCOPY_RECEIVE, peeked data, error-queue reads, and connect() failing for want of a local
+ * port. Bytes are what the application moved, exactly.
  */
 class TcpAccuracyIT {
     private static final int MIB = 1_048_576;
@@ -43,6 +43,23 @@ class TcpAccuracyIT {
                 thread = threading.Thread(target=run)
                 thread.start()
                 return thread
+            def connect_printing_ports(receive_buffer):
+                client = socket.socket()
+                client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+                client.connect(("127.0.0.1", port))
+                print(client.getsockname()[1], port, flush=True)
+                return client
+            def splice_all(connection, limit):
+                pipe_out, pipe_in = os.pipe()
+                spliced = 0
+                while spliced < limit:
+                    moved = os.splice(connection.fileno(), pipe_in, min(65536, limit - spliced))
+                    assert moved > 0
+                    spliced += moved
+                    while moved:
+                        moved -= len(os.read(pipe_out, moved))
+                os.close(pipe_out)
+                os.close(pipe_in)
             def read_all(connection, limit=None):
                 total = 0
                 while limit is None or total < limit:
@@ -60,12 +77,23 @@ class TcpAccuracyIT {
 
     /** Runs a script that prints "clientPort serverPort" first; returns both ends' delivered sums. */
     private static Counters[] run(KernelTestSupport kernel, String script) throws Exception {
+        return run(kernel, script, new long[0][]);
+    }
+
+    /**
+     * As {@link #run(KernelTestSupport, String)}; the numbers of the line the script prints after
+     * the ports go into {@code report[0]}.
+     */
+    private static Counters[] run(KernelTestSupport kernel, String script, long[][] report) throws Exception {
         int clientPort;
         int serverPort;
         try (PythonScript python = PythonScript.start(PRELUDE + script)) {
             long[] ports = python.nextNumbers();
             clientPort = (int) ports[0];
             serverPort = (int) ports[1];
+            if (report.length > 0) {
+                report[0] = python.nextNumbers();
+            }
             python.awaitSuccess();
         }
         Predicate<ConnectionStats> client = tcp(clientPort, serverPort);
@@ -85,10 +113,7 @@ class TcpAccuracyIT {
                         read_all(connection)
                         connection.sendall(bytes(1048576))
                         connection.close()
-                    client = socket.socket()
-                    client.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1048576)
-                    client.connect(("127.0.0.1", port))
-                    print(client.getsockname()[1], port, flush=True)
+                    client = connect_printing_ports(4 * 1048576)
                     server = start(serve)
                     client.sendall(bytes(100))
                     client.shutdown(socket.SHUT_WR)
@@ -118,18 +143,131 @@ class TcpAccuracyIT {
                     client = socket.create_connection(("127.0.0.1", port))
                     print(client.getsockname()[1], port, flush=True)
                     server = start(serve)
-                    pipe_out, pipe_in = os.pipe()
-                    spliced = 0
-                    while spliced < 1048576:
-                        moved = os.splice(client.fileno(), pipe_in, 65536)
-                        assert moved > 0
-                        spliced += moved
-                        while moved:
-                            moved -= len(os.read(pipe_out, moved))
+                    splice_all(client, 1048576)
                     client.close()
                     server.join()
                     """);
 
+            assertThat(sums[0].bytesReceived()).isEqualTo(MIB);
+            assertThat(sums[0].bytesSent()).isZero();
+            assertThat(sums[1].bytesSent()).isEqualTo(MIB);
+        }
+    }
+
+    @Test
+    void bytesSplicedSoFarShowInALiveReadBeforeTheConnectionSendsOrCloses() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS);
+                PythonScript python = PythonScript.start(PRELUDE + """
+                        def serve(connection):
+                            connection.sendall(bytes(1048576))
+                            read_all(connection)
+                            connection.close()
+                        client = socket.create_connection(("127.0.0.1", port))
+                        server = start(serve)
+                        splice_all(client, 524288)
+                        print(client.getsockname()[1], port, flush=True)
+                        sys.stdin.readline()
+                        splice_all(client, 524288)
+                        client.close()
+                        server.join()
+                        """)) {
+            // given: half of the data spliced, the client waiting with the other half unread
+            long[] ports = python.nextNumbers();
+            Predicate<ConnectionStats> client = tcp((int) ports[0], (int) ports[1]);
+
+            // when
+            kernel.poll();
+            Counters live = kernel.deliveredSum(client);
+            List<ConnectionStats> liveEntries = kernel.seen().stream().filter(client).toList();
+            python.process().getOutputStream().write('\n');
+            python.process().getOutputStream().flush();
+            python.awaitSuccess();
+
+            // then
+            assertThat(live.bytesReceived()).isEqualTo(MIB / 2);
+            assertThat(liveEntries).isNotEmpty().noneMatch(ConnectionStats::closed);
+            kernel.awaitConnection(client.and(ConnectionStats::closed), "client side closed");
+            assertThat(kernel.deliveredSum(client).bytesReceived()).isEqualTo(MIB);
+        }
+    }
+
+    /**
+     * TCP_ZEROCOPY_RECEIVE maps received pages into the application instead of copying them, and
+     * copies what cannot be mapped into a small buffer ({@code copybuf}). Only whole, unshared,
+     * non-compound pages at offset 0 can be mapped: the server lends its pages with MSG_ZEROCOPY,
+     * and loopback delivery copies them into such pages. The script checks every byte it got on
+     * either path and prints how many came each way.
+     */
+    @Test
+    void bytesReceivedWithZeroCopyMappingCount() throws Exception {
+        try (KernelTestSupport kernel = KernelTestSupport.start(ONLY_EXPLICIT_POLLS)) {
+            long[][] paths = new long[1][];
+            Counters[] sums = run(kernel, """
+                    import ctypes, fcntl, mmap, termios
+                    SO_ZEROCOPY, MSG_ZEROCOPY, TCP_ZEROCOPY_RECEIVE = 60, 0x4000000, 35
+                    CHUNK = 262144
+                    class ZerocopyReceive(ctypes.Structure):
+                        _fields_ = [("address", ctypes.c_uint64), ("length", ctypes.c_uint32),
+                                    ("recv_skip_hint", ctypes.c_uint32), ("inq", ctypes.c_uint32),
+                                    ("err", ctypes.c_int32), ("copybuf_address", ctypes.c_uint64),
+                                    ("copybuf_len", ctypes.c_int32), ("flags", ctypes.c_uint32),
+                                    ("msg_control", ctypes.c_uint64), ("msg_controllen", ctypes.c_uint64),
+                                    ("msg_flags", ctypes.c_uint32), ("reserved", ctypes.c_uint32)]
+                    assert ctypes.sizeof(ZerocopyReceive) == 64
+                    libc = ctypes.CDLL(None, use_errno=True)
+                    libc.mmap.restype = ctypes.c_void_p
+                    libc.mmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int,
+                                          ctypes.c_int, ctypes.c_long]
+                    libc.munmap.argtypes = [ctypes.c_void_p, ctypes.c_size_t]
+                    source = mmap.mmap(-1, 1048576)
+                    source.write(bytes(range(256)) * 4096)
+                    def serve(connection):
+                        connection.setsockopt(socket.SOL_SOCKET, SO_ZEROCOPY, 1)
+                        view = memoryview(source)
+                        sent = 0
+                        while sent < 1048576:
+                            sent += connection.send(view[sent:], MSG_ZEROCOPY)
+                        read_all(connection)
+                        connection.close()
+                    client = connect_printing_ports(4 * 1048576)
+                    server = start(serve)
+                    queued = ctypes.c_int(0)
+                    while queued.value < 1048576:
+                        time.sleep(0.01)
+                        fcntl.ioctl(client.fileno(), termios.FIONREAD, queued)
+                    address = libc.mmap(None, CHUNK, mmap.PROT_READ, mmap.MAP_SHARED, client.fileno(), 0)
+                    assert address != ctypes.c_void_p(-1).value, os.strerror(ctypes.get_errno())
+                    copybuf = ctypes.create_string_buffer(CHUNK)
+                    position = mapped = copied = received = 0
+                    while position < 1048576:
+                        zc = ZerocopyReceive(address=address, length=CHUNK,
+                                             copybuf_address=ctypes.addressof(copybuf), copybuf_len=CHUNK)
+                        size = ctypes.c_uint32(ctypes.sizeof(zc))
+                        status = libc.getsockopt(client.fileno(), socket.IPPROTO_TCP, TCP_ZEROCOPY_RECEIVE,
+                                                 ctypes.byref(zc), ctypes.byref(size))
+                        assert status == 0, os.strerror(ctypes.get_errno())
+                        got = ctypes.string_at(address, zc.length)
+                        assert got == source[position:position + len(got)]
+                        position += len(got)
+                        mapped += len(got)
+                        got = copybuf.raw[:max(zc.copybuf_len, 0)]
+                        assert got == source[position:position + len(got)]
+                        position += len(got)
+                        copied += len(got)
+                        got = client.recv(zc.recv_skip_hint) if zc.recv_skip_hint else b""
+                        assert got == source[position:position + len(got)]
+                        position += len(got)
+                        received += len(got)
+                    libc.munmap(address, CHUNK)
+                    print(mapped, copied, received, flush=True)
+                    client.close()
+                    server.join()
+                    """, paths);
+
+            long mapped = paths[0][0];
+            assertThat(mapped).as("bytes mapped (the zero-copy path)").isPositive();
+            assertThat(mapped % 4096).isZero();
+            assertThat(paths[0][0] + paths[0][1] + paths[0][2]).isEqualTo(MIB);
             assertThat(sums[0].bytesReceived()).isEqualTo(MIB);
             assertThat(sums[0].bytesSent()).isZero();
             assertThat(sums[1].bytesSent()).isEqualTo(MIB);

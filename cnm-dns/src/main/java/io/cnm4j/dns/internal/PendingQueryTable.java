@@ -29,6 +29,7 @@ public final class PendingQueryTable {
     private final long[] queryNanos;
     private final String[] domain;
     private final int[] queryType;
+    private final boolean[] natCopy;
     private final int[] hash;
     private final int[] older;
     private final int[] newer;
@@ -54,6 +55,7 @@ public final class PendingQueryTable {
         queryNanos = new long[capacity];
         domain = new String[capacity];
         queryType = new int[capacity];
+        natCopy = new boolean[capacity];
         hash = new int[capacity];
         older = new int[capacity];
         newer = new int[capacity];
@@ -108,6 +110,7 @@ public final class PendingQueryTable {
         queryNanos[entry] = queryTimeNanos;
         domain[entry] = queryDomain;
         queryType[entry] = type;
+        natCopy[entry] = false;
         int h = hash(clientHighBits, clientLowBits, serverHighBits, serverLowBits, keyTag);
         hash[entry] = h;
         int slot = h & indexMask;
@@ -187,6 +190,16 @@ public final class PendingQueryTable {
         return queryType[entry];
     }
 
+    /** Marks an entry as a copy (after NAT) of a query first captured from another client: not to be reported. */
+    public void markNatCopy(int entry) {
+        natCopy[entry] = true;
+    }
+
+    /** Whether {@link #markNatCopy} was called since the entry was inserted. */
+    public boolean isNatCopy(int entry) {
+        return natCopy[entry];
+    }
+
     // Backward-shift deletion: pull later members of the probe run into the hole so that no
     // tombstones are needed and lookups stay short.
     private void deleteSlot(int hole) {
@@ -219,7 +232,7 @@ public final class PendingQueryTable {
         return (int) (h ^ (h >>> 32));
     }
 
-    private static long mix(long value) {
+    static long mix(long value) {
         // The finaliser of SplitMix64: every input bit affects every output bit.
         long z = (value ^ (value >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

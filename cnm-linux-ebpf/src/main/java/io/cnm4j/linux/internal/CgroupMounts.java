@@ -39,13 +39,16 @@ public final class CgroupMounts {
     static final long ROOT_CGROUP_INODE = 1;
 
     /**
-     * Whether a cgroup v2 directory is the root of the whole hierarchy. Inside a container whose
+     * Whether a directory is the root of the whole cgroup v2 hierarchy. Inside a container whose
      * cgroup namespace is private, the cgroup2 mount shows only the container's subtree, and
-     * programs attached there see only its processes.
+     * programs attached there see only its processes. The root of any other kernfs or tmpfs mount
+     * has inode 1 too (the tmpfs at {@code /sys/fs/cgroup} of a hybrid v1/v2 host), so only a
+     * directory with the cgroup v2 interface file {@code cgroup.controllers} counts.
      */
     public static boolean isHierarchyRoot(Path cgroupDirectory) {
         try {
-            return ((Number) Files.getAttribute(cgroupDirectory, "unix:ino")).longValue() == ROOT_CGROUP_INODE;
+            return ((Number) Files.getAttribute(cgroupDirectory, "unix:ino")).longValue() == ROOT_CGROUP_INODE
+                    && Files.isRegularFile(cgroupDirectory.resolve("cgroup.controllers"));
         } catch (IOException | RuntimeException e) {
             return false;
         }

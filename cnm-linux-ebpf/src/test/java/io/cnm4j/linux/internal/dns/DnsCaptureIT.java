@@ -1,5 +1,16 @@
 package io.cnm4j.linux.internal.dns;
 
+import static io.cnm4j.linux.internal.dns.DnsTestTools.WAIT;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.answers;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.awaitAnswer;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.awaitTelemetry;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.closeStreams;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.collectUntil;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.digAt;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.key;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.requireRootAndTools;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.run;
+import static io.cnm4j.linux.internal.dns.DnsTestTools.runIgnoringFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -18,8 +29,6 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,9 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -63,7 +70,6 @@ class DnsCaptureIT {
     private static final String SERVER6 = "fd00:231::2";
     private static final String SILENT_SERVER = "10.231.0.77";
     private static final String RESOLVED = "10.231.0.50";
-    private static final Duration WAIT = Duration.ofSeconds(10);
 
     /** The names and addresses this class's DNS traffic carries; none may reach the INFO log. */
     @RegisterExtension
@@ -266,85 +272,8 @@ class DnsCaptureIT {
         }
     }
 
-    /** Drains the capture every 100 ms, merging intervals, until the condition holds, then once more. */
-    private static Map<DnsStatsKey, DnsStats> collectUntil(DnsCapture capture,
-            Predicate<Map<DnsStatsKey, DnsStats>> done) throws InterruptedException {
-        Map<DnsStatsKey, DnsStats> merged = new LinkedHashMap<>();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.test(merged)) {
-            if (System.nanoTime() > deadline) {
-                return fail("expected statistics did not arrive within " + WAIT + "; got " + merged.values()
-                        + "; telemetry " + capture.telemetry());
-            }
-            Thread.sleep(100);
-            capture.drainStats().forEach(s -> merged.merge(s.key(), s, DnsStats::plus));
-        }
-        // Anything counted twice would show up now.
-        Thread.sleep(300);
-        capture.drainStats().forEach(s -> merged.merge(s.key(), s, DnsStats::plus));
-        return merged;
-    }
-
-    private static Map<String, Long> awaitTelemetry(DnsCapture capture, Predicate<Map<String, Long>> done)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!done.test(capture.telemetry())) {
-            if (System.nanoTime() > deadline) {
-                return fail("telemetry did not reach the expected values within " + WAIT + ": "
-                        + capture.telemetry());
-            }
-            Thread.sleep(100);
-        }
-        return capture.telemetry();
-    }
-
-    private static DnsStatsKey key(String client, String server, String domain, int type) {
-        try {
-            return new DnsStatsKey(InetAddress.getByName(client), InetAddress.getByName(server), domain, type);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException(e);
-        }
-    }
-
     private static void dig(String server, String name, String type, String... options) throws Exception {
         digAt(server, 53, name, type, options);
-    }
-
-    /** One query, one attempt: dig's retries would be counted as duplicate queries. */
-    private static void digAt(String server, int port, String name, String type, String... options) throws Exception {
-        List<String> command = new ArrayList<>(List.of("dig", "@" + server, "-p", String.valueOf(port),
-                "+tries=1", "+time=1", name, type));
-        command.addAll(List.of(options));
-        Process dig = new ProcessBuilder(command).redirectErrorStream(true).start();
-        dig.getInputStream().readAllBytes();
-        boolean finished = dig.waitFor(10, TimeUnit.SECONDS);
-        if (!finished) {
-            dig.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-        }
-        closeStreams(dig);
-        if (!finished) {
-            fail("dig did not finish: " + command);
-        }
-    }
-
-    /** Closes a finished process's pipes now rather than at garbage collection, leaving no descriptor behind. */
-    private static void closeStreams(Process process) throws IOException {
-        process.getOutputStream().close();
-        process.getInputStream().close();
-        process.getErrorStream().close();
-    }
-
-    private static void awaitAnswer(String server, int port, String name, String expected) throws Exception {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            if (answers(server, port, name, expected)) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("resolver at " + server + "#" + port + " did not answer " + name + " within " + WAIT);
-            }
-            Thread.sleep(100);
-        }
     }
 
     /**
@@ -377,15 +306,6 @@ class DnsCaptureIT {
         return fail("dnsmasq on loopback never answered: " + failures);
     }
 
-    private static boolean answers(String server, int port, String name, String expected) throws Exception {
-        Process dig = new ProcessBuilder("dig", "@" + server, "-p", String.valueOf(port), "+short", "+tries=1",
-                "+time=1", name).redirectErrorStream(true).start();
-        String answer = new String(dig.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        dig.waitFor();
-        closeStreams(dig);
-        return answer.equals(expected);
-    }
-
     private static void startResolver(String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -413,67 +333,5 @@ class DnsCaptureIT {
         // Deleting the namespace destroys its end of the veth pair, which takes the host end along.
         runIgnoringFailure("ip", "netns", "del", NAMESPACE);
         runIgnoringFailure("ip", "link", "del", HOST_SIDE);
-    }
-
-    private static void requireRootAndTools() throws Exception {
-        String problem = null;
-        if (!isRoot()) {
-            problem = "not running as root";
-        } else {
-            for (String tool : List.of("ip", "dnsmasq", "dig")) {
-                if (!onPath(tool)) {
-                    problem = tool + " is not installed (apt packages iproute2, dnsmasq-base, dnsutils)";
-                    break;
-                }
-            }
-        }
-        if (problem == null) {
-            try (DnsCapture probe = DnsCapture.open(MonitorConfig.defaults())) {
-                probe.telemetry();
-            } catch (PacketSocketException e) {
-                problem = e.getMessage();
-            }
-        }
-        if (problem != null) {
-            if ("true".equals(System.getenv("CI"))) {
-                fail("DNS capture must be tested in CI but cannot: " + problem);
-            }
-            Assumptions.abort("DNS capture test skipped: " + problem);
-        }
-    }
-
-    private static boolean isRoot() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("Uid:")) {
-                return line.split("\\s+")[2].equals("0");
-            }
-        }
-        return false;
-    }
-
-    private static boolean onPath(String tool) {
-        for (String directory : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            if (Files.isExecutable(Path.of(directory, tool))) {
-                return true;
-            }
-        }
-        return Files.isExecutable(Path.of("/usr/sbin", tool)) || Files.isExecutable(Path.of("/sbin", tool));
-    }
-
-    private static void run(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean finished = process.waitFor(10, TimeUnit.SECONDS);
-        closeStreams(process);
-        if (!finished || process.exitValue() != 0) {
-            fail(String.join(" ", command) + " failed: " + output);
-        }
-    }
-
-    private static void runIgnoringFailure(String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        process.waitFor(10, TimeUnit.SECONDS);
-        closeStreams(process);
     }
 }
