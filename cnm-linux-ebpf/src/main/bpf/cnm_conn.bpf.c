@@ -13,11 +13,10 @@
  * tracking started, so sendfile, splice, zero-copy receive and data read after
  * the peer closed all count, and peeked or error-queue reads do not. The
  * derived counters are written to tcp_live (read by user space every interval)
- * at every state change, send and receive (splice and zero-copy reads included);
- * the final record goes through the ring buffer once the application can no
- * longer read from the socket, from whichever of two hooks runs first (the
- * kernel skips a tracing program that is already running on the same CPU, so
- * one hook alone can miss a close).
+ * at every state change, send and receive; the final record goes through the
+ * ring buffer once the application can no longer read from the socket, from
+ * whichever of two hooks runs first (the kernel skips a tracing program that is
+ * already running on the same CPU, so one hook alone can miss a close).
  *
  * UDP: the sendmsg/recvmsg cgroup hooks see the peer the application named
  * (before NAT) and sock_send_length/sock_recv_length what the call moved, so
@@ -604,25 +603,6 @@ static __always_inline void tcp_io(struct sock *sk, int ret, int flags, bool rec
 	moved = recv && (flags & (MSG_PEEK | MSG_ERRQUEUE)) ? 0 : ret;
 	tcp_set_baselines(sk, tp, st, recv ? 0 : moved, recv ? moved : 0);
 	tcp_start_tracking(sk, st, CNM_DIR_UNKNOWN, bpf_ktime_get_ns());
-}
-
-/*
- * Reads that bypass recvmsg (splice, zero-copy receive) reach no length hook. Every read path
- * adjusts the receive space after consuming data (recvmsg once per buffer it consumes, splice and
- * zero-copy once per call), never in softirq: that refreshes the live counters of a tracked
- * connection, so a splice-only reader shows its bytes before its next send or close.
- */
-SEC("tp_btf/tcp_rcv_space_adjust")
-int BPF_PROG(cnm_tcp_rcv_space, struct sock *sk)
-{
-	struct sock_state *st;
-
-	if (!cnm_config.collect_tcp || !sk)
-		return 0;
-	st = state_of(sk);
-	if (st && st->seq && !st->emitted)
-		tcp_refresh(sk, st);
-	return 0;
 }
 
 /* ---------------------------------------------------------------- UDP */
