@@ -39,8 +39,8 @@ class ConnectionStormIT {
     private static final int IDLE_CONNECTIONS = Integer.getInteger("cnm.storm.idle", 10_000);
     private static final int CLIENT_THREADS = 4;
     private static final int ACCEPT_THREADS = 4;
-    private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120);
-    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(30);
+    private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120).multipliedBy(KernelTestSupport.TIME_SCALE);
+    private static final Duration DELIVERY_WAIT = Duration.ofSeconds(30).multipliedBy(KernelTestSupport.TIME_SCALE);
     /** Counters that count lost closed connections; each lost close is counted once in one of them. */
     private static final List<String> CLOSE_LOSS_COUNTERS = List.of(Telemetry.QUEUE_DROPPED,
             Telemetry.RING_BUFFER_DROPPED, Telemetry.CLOSED_CONN_DROPPED, "kernel_sk_storage_failed");

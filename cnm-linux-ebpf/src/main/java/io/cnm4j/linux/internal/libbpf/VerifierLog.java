@@ -8,16 +8,19 @@ import java.util.regex.Pattern;
 /**
  * Picks the line that says why a load failed out of libbpf's warnings: in a program's verifier log
  * (between {@code -- BEGIN PROG LOAD LOG --} and {@code -- END PROG LOAD LOG --}) the last line
- * before the verifier's statistics, which names the rejected instruction or helper; without a
- * verifier log the first warning (a missing kernel function, type or attach target).
+ * that is neither the instruction trace nor the statistics, which names the rejected instruction or
+ * helper; when the verifier accepted the program and the kernel refused it afterwards, libbpf's
+ * line after the log; without a verifier log the first warning (a missing kernel function, type or
+ * attach target).
  */
 final class VerifierLog {
     private static final String BEGIN = "-- BEGIN PROG LOAD LOG --";
     private static final String END = "-- END PROG LOAD LOG --";
     private static final Pattern PROGRAM = Pattern.compile("prog '([^']+)'");
-    /** Statistics the verifier prints after its verdict. */
-    private static final Pattern STATISTICS = Pattern.compile(
-            "^(processed \\d+ insns|verification time|stack depth|max_states_per_insn|peak_states|mark_read).*");
+    /** The verifier's instruction trace, state dumps and statistics: everything but a verdict. */
+    private static final Pattern TRACE = Pattern.compile("^(\\d+: |; |from \\d+ to \\d+|mark_precise|last_idx|parent |"
+            + "R\\d|safe$|processed \\d+ insns|verification time|stack depth|max_states_per_insn|peak_states|"
+            + "mark_read|func#|propagating|caller:|callee:|frame\\d).*");
 
     private VerifierLog() {
     }
@@ -31,16 +34,24 @@ final class VerifierLog {
                 Matcher program = PROGRAM.matcher(lines.get(i));
                 String prefix = program.find() ? "prog '" + program.group(1) + "': " : "";
                 String verdict = null;
-                for (int j = i + 1; j < lines.size() && !lines.get(j).startsWith(END); j++) {
-                    if (!STATISTICS.matcher(lines.get(j)).matches()) {
+                int j = i + 1;
+                for (; j < lines.size() && !lines.get(j).startsWith(END); j++) {
+                    if (!TRACE.matcher(lines.get(j)).matches()) {
                         verdict = lines.get(j);
                     }
                 }
                 if (verdict != null) {
                     return Optional.of(prefix + verdict);
                 }
+                if (j + 1 < lines.size()) {
+                    return Optional.of(withoutPrefix(lines.get(j + 1)));
+                }
             }
         }
-        return lines.stream().findFirst().map(line -> line.startsWith("libbpf: ") ? line.substring(8) : line);
+        return lines.stream().findFirst().map(VerifierLog::withoutPrefix);
+    }
+
+    private static String withoutPrefix(String line) {
+        return line.startsWith("libbpf: ") ? line.substring("libbpf: ".length()) : line;
     }
 }
