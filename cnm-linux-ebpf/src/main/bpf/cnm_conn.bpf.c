@@ -1,7 +1,7 @@
 /*
- * Connection tracking for cnm4j on tracepoints and cgroup hooks only (no
- * kprobes, no fentry, no program per packet). Layouts and record semantics:
- * cnm_conn.h.
+ * Connection tracking for cnm4j on tracepoints and cgroup hooks (no kprobes,
+ * no program per packet; fexit only for sends and receives on kernels before
+ * 6.3). Layouts and record semantics: cnm_conn.h.
  *
  * Every tracked socket has a sock_state in socket-local storage, freed by the
  * kernel with the socket.
@@ -19,7 +19,7 @@
  * already running on the same CPU, so one hook alone can miss a close).
  *
  * UDP: the sendmsg/recvmsg cgroup hooks see the peer the application named
- * (before NAT) and sock_send_length/sock_recv_length what the call moved, so
+ * (before NAT) and the send/receive hooks what the call moved, so
  * bytes are what the application sent and received. Each (socket, peer) has an
  * entry in udp_stats, up to udp_peer_limit peers per socket; later peers,
  * peers the hooks cannot see, and peers that find udp_stats full are summed
@@ -812,6 +812,10 @@ static __always_inline void sock_io(struct sock *sk, int ret, int flags, bool re
 	}
 }
 
+/*
+ * Two variants of the send and receive hooks; user space loads one (bpf_program__set_autoload).
+ * Linux 6.3+: the sock_send_length/sock_recv_length tracepoints in sock_sendmsg/sock_recvmsg.
+ */
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(cnm_sock_send, struct sock *sk, int ret, int flags)
 {
@@ -823,6 +827,39 @@ SEC("tp_btf/sock_recv_length")
 int BPF_PROG(cnm_sock_recv, struct sock *sk, int ret, int flags)
 {
 	sock_io(sk, ret, flags, true);
+	return 0;
+}
+
+/*
+ * Before 6.3: fexit of the AF_INET and AF_INET6 sendmsg/recvmsg, which sock_sendmsg and
+ * sock_recvmsg call for every TCP and UDP socket at the same point, with the same return value
+ * and flags the tracepoints report.
+ */
+SEC("fexit/inet_sendmsg")
+int BPF_PROG(cnm_inet_sendmsg, struct socket *sock, void *msg, __u64 size, int ret)
+{
+	sock_io(sock->sk, ret, 0, false);
+	return 0;
+}
+
+SEC("fexit/inet6_sendmsg")
+int BPF_PROG(cnm_inet6_sendmsg, struct socket *sock, void *msg, __u64 size, int ret)
+{
+	sock_io(sock->sk, ret, 0, false);
+	return 0;
+}
+
+SEC("fexit/inet_recvmsg")
+int BPF_PROG(cnm_inet_recvmsg, struct socket *sock, void *msg, __u64 size, int flags, int ret)
+{
+	sock_io(sock->sk, ret, flags, true);
+	return 0;
+}
+
+SEC("fexit/inet6_recvmsg")
+int BPF_PROG(cnm_inet6_recvmsg, struct socket *sock, void *msg, __u64 size, int flags, int ret)
+{
+	sock_io(sock->sk, ret, flags, true);
 	return 0;
 }
 

@@ -98,6 +98,10 @@ struct tcp_sock {
 	__u64 bytes_acked;
 } __attribute__((preserve_access_index));
 
+struct socket {
+	struct sock *sk;
+} __attribute__((preserve_access_index));
+
 struct sk_buff {
 	struct sock *sk;
 	unsigned char *head;

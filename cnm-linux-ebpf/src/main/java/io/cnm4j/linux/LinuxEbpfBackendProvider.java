@@ -11,9 +11,9 @@ import io.cnm4j.linux.internal.conntrack.NatEnrichedBackend;
 
 /**
  * The Linux eBPF backend ({@code linux-ebpf}): every TCP and UDP connection of the host through
- * tracepoints and cgroup programs loaded with libbpf. Needs Linux 5.8+ with BTF, libbpf 1.x,
- * cgroup v2 and CAP_BPF + CAP_PERFMON + CAP_NET_ADMIN (or root). Found by
- * {@link java.util.ServiceLoader}.
+ * tracepoints and cgroup programs loaded with libbpf. Needs Linux 5.12+ with BTF (sends and
+ * receives through tracepoints from 6.3, through fexit before), libbpf 1.x, cgroup v2 and CAP_BPF +
+ * CAP_PERFMON + CAP_NET_ADMIN (or root). Found by {@link java.util.ServiceLoader}.
  */
 public final class LinuxEbpfBackendProvider implements FlowBackendProvider {
     /** The backend's name, as in {@code MonitorConfig.backend}. */

@@ -22,7 +22,12 @@ import org.junit.jupiter.api.Assumptions;
  * connections arrive asynchronously through the ring buffer).
  */
 final class KernelTestSupport implements AutoCloseable {
-    static final Duration WAIT = Duration.ofSeconds(5);
+    /**
+     * Multiplies every wait of the kernel tests: the kernel matrix's emulated guest
+     * ({@code -Dcnm.it.timeScale}) runs several times slower than a real machine.
+     */
+    static final int TIME_SCALE = Integer.getInteger("cnm.it.timeScale", 1);
+    static final Duration WAIT = Duration.ofSeconds(5).multipliedBy(TIME_SCALE);
 
     final NetworkMonitor monitor;
     final FlowClient client;

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class LoadedCodeIT {
     private static final Path BPFFS = Path.of("/sys/fs/bpf");
+    private static final Path TRACEFS_SOCK = Path.of("/sys/kernel/tracing/events/sock");
     private static final Path COMMITTED_OBJECT = Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn.bpf.o");
     private static final Set<String> MAP_NAMES = Set.of("tcp_live", "udp_stats", "udp_overflow", "closed_events",
             "telemetry", "sock_state", "udp_pending_peer", "record_scratch");
@@ -42,7 +43,14 @@ class LoadedCodeIT {
         // then
         Path libbpf = Path.of(capabilities.provenance().get("libbpf_path"));
         assertThat(capabilities.provenance()).containsOnlyKeys("libbpf_path", "libbpf_version", "libbpf_sha256",
-                "bpf_object_sha256");
+                "bpf_object_sha256", "bpf_program_variant");
+        // tracefs, not kallsyms (which the backend reads), says whether the 6.3 tracepoints exist
+        String kernel = System.getProperty("os.version");
+        assertThat(TRACEFS_SOCK).isDirectory();
+        assertThat(capabilities.provenance().get("bpf_program_variant")).isEqualTo(
+                Files.isDirectory(TRACEFS_SOCK.resolve("sock_send_length"))
+                        ? "tracepoints: kernel " + kernel + " has the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)"
+                        : "fexit: kernel " + kernel + " lacks the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)");
         assertThat(libbpf).isAbsolute().isEqualTo(libbpf.toRealPath());
         assertThat(Files.getAttribute(libbpf, "unix:uid")).isEqualTo(0);
         assertThat((Integer) Files.getAttribute(libbpf, "unix:mode") & 0022).isZero();

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * Scripts talk to the test through lines on their standard output.
  */
 record PythonScript(Process process, BufferedReader output) implements AutoCloseable {
-    static final long TIMEOUT_SECONDS = 20;
+    static final long TIMEOUT_SECONDS = 20L * KernelTestSupport.TIME_SCALE;
     private static final String PYTHON =
             Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3";
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Network namespaces of a test's own, made and removed with {@code ip}. */
 final class TestNamespaces {
-    private static final long TIMEOUT_SECONDS = 10;
+    private static final long TIMEOUT_SECONDS = 10L * KernelTestSupport.TIME_SCALE;
 
     private TestNamespaces() {
     }

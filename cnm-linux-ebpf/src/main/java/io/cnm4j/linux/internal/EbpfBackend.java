@@ -65,6 +65,7 @@ public final class EbpfBackend implements FlowBackend {
 
     private final ConnectionEventSink sink;
     private final BpfObject object;
+    private final ProgramVariant variant;
     private final BpfHashMap tcpLive;
     private final BpfHashMap udpStats;
     private final BpfHashMap udpOverflow;
@@ -95,12 +96,13 @@ public final class EbpfBackend implements FlowBackend {
     private final WorkerRunner poller;
     private boolean closed;
 
-    private EbpfBackend(BackendContext context, BpfObject object, Path cgroupRoot, DnsCapture dns, String dnsProblem)
-            throws BpfException {
+    private EbpfBackend(BackendContext context, BpfObject object, ProgramVariant variant, Path cgroupRoot,
+            DnsCapture dns, String dnsProblem) throws BpfException {
         this.sink = context.events();
         // No idle park: poll() itself waits for records up to RING_POLL_TIMEOUT.
         this.poller = new WorkerRunner("ebpf-ringbuf", 0, POLLER_MAX_CONSECUTIVE_FAILURES, this::pollClosedEvents);
         this.object = object;
+        this.variant = variant;
         this.cgroupRoot = cgroupRoot;
         this.dns = dns;
         this.dnsProblem = dnsProblem;
@@ -119,8 +121,8 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     /**
-     * Opens and loads the BPF object with the configured map sizes and switches; nothing is
-     * attached yet.
+     * Opens and loads the BPF object with the configured map sizes and switches and the
+     * {@link ProgramVariant} of the running kernel; nothing is attached yet.
      *
      * @throws BackendUnavailableException with libbpf's first line when loading fails, so that the
      *         monitor can fall back to another backend
@@ -133,8 +135,10 @@ public final class EbpfBackend implements FlowBackend {
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
+        ProgramVariant variant = ProgramVariant.running();
         try {
             object = BpfObject.open("cnm_conn", objectBytes);
+            variant.selectIn(object);
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
@@ -150,7 +154,7 @@ public final class EbpfBackend implements FlowBackend {
                     LOG.warn("{}; connections are still captured", dnsProblem);
                 }
             }
-            return new EbpfBackend(context, object, cgroupRoot, dns, dnsProblem);
+            return new EbpfBackend(context, object, variant, cgroupRoot, dns, dnsProblem);
         } catch (BpfException | RuntimeException e) {
             if (dns != null) {
                 dns.close();
@@ -158,7 +162,8 @@ public final class EbpfBackend implements FlowBackend {
             if (object != null) {
                 object.close();
             }
-            String reason = "could not load its BPF programs: " + firstLine(e.getMessage());
+            String reason = "could not load its BPF programs (" + variant.label() + " variant, kernel "
+                    + KernelVersion.running() + "): " + firstLine(e.getMessage());
             BackendUnavailableException refused = new BackendUnavailableException(
                     LinuxEbpfBackendProvider.NAME + " " + reason, Map.of(LinuxEbpfBackendProvider.NAME, reason));
             refused.initCause(e);
@@ -310,6 +315,7 @@ public final class EbpfBackend implements FlowBackend {
     public Map<String, String> provenance() {
         Map<String, String> loaded = new LinkedHashMap<>(LibBpf.provenance());
         loaded.put("bpf_object_sha256", BpfObjectResource.cnmConnSha256());
+        loaded.put("bpf_program_variant", variant.label() + ": " + variant.reason(KernelVersion.running()));
         return loaded;
     }
 
@@ -317,13 +323,14 @@ public final class EbpfBackend implements FlowBackend {
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
         features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state and tcp/tcp_destroy_sock; "
-                + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy)"));
+                + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy), "
+                + "refreshed at every send and receive by " + variant.hooks() + " (" + variant.label() + " variant)"));
         String cgroupScope = CgroupMounts.isHierarchyRoot(cgroupRoot) ? ""
                 : "; only processes below the cgroup mounted at " + cgroupRoot + ", which is not the hierarchy's root"
                         + " (a container with a private cgroup namespace): run the monitor in the host's cgroup"
                         + " or PID namespace to see every process";
         features.put(Feature.UDP, FeatureStatus.on("cgroup sendmsg/recvmsg hooks (peer before NAT) and "
-                + "sock_send_length/sock_recv_length (bytes the application moved)" + cgroupScope));
+                + variant.hooks() + " (bytes the application moved)" + cgroupScope));
         features.put(Feature.IPV6, FeatureStatus.on("TCP and UDP over IPv6"));
         features.put(Feature.TCP_RTT, FeatureStatus.on("tcp_sock srtt_us/mdev_us, as tcp_info reports them"));
         features.put(Feature.TCP_RETRANSMITS, FeatureStatus.on("tcp_sock total_retrans"));

@@ -25,6 +25,11 @@ public final class EbpfHostCheck {
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
             return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.8+ with BTF");
         }
+        KernelVersion kernel = KernelVersion.running();
+        if (!kernel.atLeast(5, 8)) {
+            return Optional.of("kernel " + kernel + " is older than 5.8, which the eBPF backend needs (BPF ring buffer,"
+                    + " BTF-typed tracepoints, CAP_BPF)");
+        }
         Optional<String> libbpf = LibBpf.unavailableReason();
         if (libbpf.isPresent()) {
             return Optional.of(libbpf.get() + "; install libbpf 1.x (Debian/Ubuntu: apt-get install libbpf1)");
@@ -40,7 +45,8 @@ public final class EbpfHostCheck {
                     + ": run as root or grant CAP_BPF, CAP_PERFMON and CAP_NET_ADMIN");
         }
         if (!Files.isReadable(BTF)) {
-            return Optional.of("the kernel exposes no BTF at " + BTF + ": use a kernel built with CONFIG_DEBUG_INFO_BTF (5.8+)");
+            return Optional.of("kernel " + kernel + " exposes no BTF at " + BTF
+                    + ": use a kernel built with CONFIG_DEBUG_INFO_BTF");
         }
         Optional<String> tracepoints = KernelTracepoints.problem();
         if (tracepoints.isPresent()) {

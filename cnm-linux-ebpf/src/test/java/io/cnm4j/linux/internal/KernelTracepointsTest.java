@@ -12,23 +12,43 @@ class KernelTracepointsTest {
     }
 
     @Test
-    void aKernelWithEveryTracepointMissesNone() throws Exception {
-        assertThat(KernelTracepoints.missing(kallsyms(
+    void a63KernelHasEveryTracepointAndGetsTheTracepointVariant() throws Exception {
+        var present = KernelTracepoints.present(kallsyms(
                 "ffffffff81f0ecb0 T __traceiter_inet_sock_set_state",
                 "ffffffff81f0edc0 T __traceiter_sock_send_length",
                 "ffffffff81f0ee30 T __traceiter_sock_recv_length",
                 "0000000000000000 T __traceiter_tcp_destroy_sock",
-                "ffffffff81f0f0a0 T tcp_v4_connect"))).isEmpty();
+                "ffffffff81f0f0a0 T tcp_v4_connect"));
+
+        assertThat(present).containsExactlyInAnyOrder("inet_sock_set_state", "tcp_destroy_sock", "sock_send_length",
+                "sock_recv_length");
+        assertThat(KernelTracepoints.missingRequired(present)).isEmpty();
+        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH)))
+                .isEqualTo(ProgramVariant.TRACEPOINTS);
     }
 
     @Test
-    void a61KernelMissesTheLengthTracepointsInOrder() throws Exception {
+    void a61KernelLacksOnlyTheLengthTracepointsAndGetsTheFexitVariant() throws Exception {
         // Debian 12's 6.1: the state and destroy tracepoints exist, the length ones came with 6.3
-        assertThat(KernelTracepoints.missing(kallsyms(
+        var present = KernelTracepoints.present(kallsyms(
                 "ffffffff81a0ecb0 T __traceiter_inet_sock_set_state",
                 "ffffffff81a0f0a0 T __traceiter_tcp_destroy_sock",
                 "ffffffff81a0f1a0 t __traceiter_sock_exceed_buf_limit",
-                "ffffffffc0a01000 t __traceiter_sock_send_length_x\t[some_module]")))
-                .containsExactly("sock_send_length", "sock_recv_length");
+                "ffffffffc0a01000 t __traceiter_sock_send_length_x\t[some_module]"));
+
+        assertThat(present).containsExactlyInAnyOrder("inet_sock_set_state", "tcp_destroy_sock");
+        assertThat(KernelTracepoints.missingRequired(present)).isEmpty();
+        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH)))
+                .isEqualTo(ProgramVariant.FEXIT);
+    }
+
+    @Test
+    void aKernelWithoutTheStateTracepointsMissesThemInOrder() throws Exception {
+        var present = KernelTracepoints.present(kallsyms(
+                "ffffffff81a0ecb0 T __traceiter_sock_exceed_buf_limit",
+                "ffffffff81a0f0a0 T __traceiter_tcp_retransmit_skb"));
+
+        assertThat(KernelTracepoints.missingRequired(present)).containsExactly("inet_sock_set_state",
+                "tcp_destroy_sock");
     }
 }

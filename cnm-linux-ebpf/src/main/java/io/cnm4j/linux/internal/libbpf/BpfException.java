@@ -32,6 +32,12 @@ public final class BpfException extends Exception {
         return new BpfException(call, positive, call + " failed: " + Errno.describe(positive));
     }
 
+    /** A failure through errno with what libbpf said about it, such as the verifier's verdict. */
+    static BpfException ofErrno(String call, int errno, String detail) {
+        int positive = Math.abs(errno);
+        return new BpfException(call, positive, call + " failed: " + Errno.describe(positive) + ": " + detail);
+    }
+
     /** A failure without an errno, such as libbpf missing from the system. */
     static BpfException withoutErrno(String call, String reason) {
         return new BpfException(call, 0, call + " failed: " + reason);

@@ -138,7 +138,8 @@ public final class BpfObject implements AutoCloseable {
      * CAP_PERFMON for tracing programs) or root. Only one attempt is possible: libbpf refuses a second
      * load even after a failure.
      *
-     * @throws BpfException naming the errno; libbpf logs the verifier output at warn level
+     * @throws BpfException naming the errno and the verifier's or libbpf's line that says why;
+     *         libbpf's whole output is logged at warn level
      */
     public synchronized void load() throws BpfException {
         requireOpen();
@@ -146,7 +147,13 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("BPF object " + name + " was already loaded");
         }
         loadAttempted = true;
-        BpfException.check("bpf_object__load(" + name + ")", LibBpf.objectLoad(object));
+        LibBpfLog.Captured load = LibBpfLog.capturingWarnings(() -> LibBpf.objectLoad(object));
+        if (load.result() < 0) {
+            String call = "bpf_object__load(" + name + ")";
+            throw VerifierLog.firstUsefulLine(load.warnings())
+                    .map(reason -> BpfException.ofErrno(call, load.result(), reason))
+                    .orElseGet(() -> BpfException.ofErrno(call, load.result()));
+        }
         loaded = true;
     }
 

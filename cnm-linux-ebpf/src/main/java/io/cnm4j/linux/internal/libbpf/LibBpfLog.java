@@ -8,6 +8,9 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * libbpf WARN to warn, INFO to info, DEBUG to debug. A line is formatted only when its level is
  * enabled, so libbpf's chatty debug output costs nothing by default.
  *
- * <p>libbpf calls the callback on whichever thread made the libbpf call; the callback keeps no state.
+ * <p>libbpf calls the callback on whichever thread made the libbpf call. A thread may also
+ * {@link #capturingWarnings collect} the warnings of its own calls, to say why a load failed.
  */
 final class LibBpfLog {
 
@@ -33,7 +37,25 @@ final class LibBpfLog {
      */
     private static final FunctionDescriptor PRINT_FN = FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, ADDRESS);
 
+    /** The warnings of the calling thread's libbpf calls, while it collects them; else null. */
+    private static final ThreadLocal<List<String>> CAPTURED = new ThreadLocal<>();
+
     private LibBpfLog() {
+    }
+
+    /** Warnings libbpf printed during one call, with the call's result. */
+    record Captured(int result, List<String> warnings) {
+    }
+
+    /** Runs a libbpf call on this thread and collects the warnings it prints (still logged as usual). */
+    static Captured capturingWarnings(IntSupplier call) {
+        List<String> warnings = new ArrayList<>();
+        CAPTURED.set(warnings);
+        try {
+            return new Captured(call.getAsInt(), List.copyOf(warnings));
+        } finally {
+            CAPTURED.remove();
+        }
     }
 
     /**
@@ -54,8 +76,13 @@ final class LibBpfLog {
     private static int print(int level, MemorySegment format, MemorySegment arguments) {
         try {
             if (level == LIBBPF_WARN) {
-                if (LOG.isWarnEnabled()) {
-                    LOG.warn(text(format, arguments));
+                List<String> captured = CAPTURED.get();
+                if (captured != null || LOG.isWarnEnabled()) {
+                    String text = text(format, arguments);
+                    if (captured != null) {
+                        captured.add(text);
+                    }
+                    LOG.warn(text);
                 }
             } else if (level == LIBBPF_INFO) {
                 if (LOG.isInfoEnabled()) {
