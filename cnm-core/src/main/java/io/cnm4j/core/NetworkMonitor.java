@@ -5,6 +5,7 @@ import io.cnm4j.core.internal.ConnectionStateEngine;
 import io.cnm4j.core.internal.DisabledBackend;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
+import io.cnm4j.core.internal.TelemetryRegistry;
 import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
@@ -61,6 +62,8 @@ public final class NetworkMonitor implements AutoCloseable {
     private final String backendName;
     private final Capabilities capabilities;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private final TelemetryRegistry telemetryRegistry = new TelemetryRegistry();
     private final List<ListenerDispatcher> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong listenerSkips = new AtomicLong();
@@ -85,14 +88,19 @@ public final class NetworkMonitor implements AutoCloseable {
             this.backend = opened.backend();
             this.backendName = opened.name();
             this.capabilities = opened.capabilities();
+            telemetryRegistry.declare("backend " + backendName, opened.counters());
         } else {
             this.backend = new DisabledBackend();
             this.backendName = DisabledBackend.NAME;
             this.capabilities = new Capabilities(backendName, backend.features(), Map.of());
         }
+        for (Tagger tagger : taggers) {
+            telemetryRegistry.declare("tagger " + tagger.getClass().getName(), tagger.telemetryCounters());
+        }
     }
 
-    private record OpenedBackend(FlowBackend backend, String name, Capabilities capabilities) {
+    private record OpenedBackend(FlowBackend backend, String name, Capabilities capabilities,
+            List<TelemetryCounter> counters) {
     }
 
     /**
@@ -109,7 +117,7 @@ public final class NetworkMonitor implements AutoCloseable {
             try {
                 FlowBackend backend = provider.open(new BackendContext(config, pipeline));
                 return new OpenedBackend(backend, provider.name(), new Capabilities(provider.name(),
-                        backend.features(), selection.refused(), backend.provenance()));
+                        backend.features(), selection.refused(), backend.provenance()), provider.telemetryCounters());
             } catch (BackendUnavailableException e) {
                 if (!config.backend().isEmpty()) {
                     throw e;
@@ -138,12 +146,18 @@ public final class NetworkMonitor implements AutoCloseable {
         collector.start();
     }
 
-    /** Adds a push consumer; it receives its first snapshot at the next interval. */
+    /**
+     * Adds a push consumer; it receives its first snapshot at the next interval.
+     *
+     * @throws IllegalArgumentException when the listener declares a counter name already
+     *         declared with another kind or meaning
+     */
     public void addListener(FlowListener listener) {
         Objects.requireNonNull(listener, "listener");
         String clientId = "listener-" + listenerIds.incrementAndGet();
         lock.lock();
         try {
+            telemetryRegistry.declare("listener " + listener.getClass().getName(), listener.telemetryCounters());
             engine.registerClient(clientId, true, System.nanoTime());
             listeners.add(new ListenerDispatcher(listener, clientId, listenerFailures));
         } finally {
@@ -207,10 +221,10 @@ public final class NetworkMonitor implements AutoCloseable {
 
     private Telemetry totalsLocked() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.QUEUE_DROPPED, pipeline.dropped());
+        counters.put(MonitorCounters.QUEUE_DROPPED.name(), pipeline.dropped());
         counters.putAll(engine.counters());
-        counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
-        counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
+        counters.put(MonitorCounters.LISTENER_FAILURES.name(), listenerFailures.get());
+        counters.put(MonitorCounters.LISTENER_SKIPPED_INTERVALS.name(), listenerSkips.get());
         collector.putCounters(counters);
         counters.putAll(backend.telemetry());
         for (ListenerDispatcher dispatcher : listeners) {
@@ -219,7 +233,7 @@ public final class NetworkMonitor implements AutoCloseable {
         for (Tagger tagger : taggers) {
             counters.putAll(tagger.telemetry());
         }
-        return Telemetry.of(counters);
+        return telemetryRegistry.totals(counters);
     }
 
     /** One collector cycle: apply queued events, and deliver to listeners when an interval ended. */
@@ -336,6 +350,9 @@ public final class NetworkMonitor implements AutoCloseable {
             lock.lock();
             try {
                 collectLocked();
+                // An expired client is registered again, as Datadog's system-probe does: this poll
+                // then reports every active connection in full, like a first poll.
+                engine.registerClient(id, false, System.nanoTime());
                 return snapshotLocked(id);
             } finally {
                 lock.unlock();
