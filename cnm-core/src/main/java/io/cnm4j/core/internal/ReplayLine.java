@@ -122,14 +122,14 @@ public final class ReplayLine {
     private void checkDns() {
         require(DNS_FIELDS);
         if (!given.contains("rcode") && !dnsTimeout) {
-            throw new IllegalArgumentException("a dns record needs \"rcode\" or \"timeout\":true");
+            throw new IllegalArgumentException("dns record without \"rcode\" or \"timeout\":true");
         }
     }
 
     private void require(List<String> fields) {
         for (String field : fields) {
             if (!given.contains(field)) {
-                throw new IllegalArgumentException("a " + kind.name().toLowerCase(Locale.ROOT) + " record needs \""
+                throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT) + " record without \""
                         + field + "\"");
             }
         }
