@@ -110,7 +110,7 @@ public final class LoadHarness {
             AtomicLong polledLoss = new AtomicLong();
             if (client != null) {
                 // an exporter polling every second while the storm runs
-                progress = Thread.ofPlatform().daemon().start(() -> {
+                progress = Thread.ofPlatform().daemon().name("cnm4j-bench-poller").start(() -> {
                     while (!Thread.currentThread().isInterrupted()) {
                         FlowSnapshot snapshot = client.poll();
                         polled.addAndGet(closedTo(snapshot, port));
@@ -162,7 +162,7 @@ public final class LoadHarness {
             throw new IOException("tcplife did not start: " + header);
         }
         List<String> captured = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().daemon().start(() -> {
+        Thread reader = Thread.ofPlatform().daemon().name("cnm4j-bench-reader").start(() -> {
             try {
                 for (String line; (line = lines.readLine()) != null; ) {
                     synchronized (captured) {

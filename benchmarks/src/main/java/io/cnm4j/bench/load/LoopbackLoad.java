@@ -34,7 +34,7 @@ public final class LoopbackLoad {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (ServerSocket server = new ServerSocket(0, 4096, loopback)) {
             boolean storm = args[0].equals("storm");
-            Thread acceptor = new Thread(() -> serve(server, storm), "acceptor");
+            Thread acceptor = new Thread(() -> serve(server, storm), "cnm4j-bench-acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             System.out.println("PORT " + server.getLocalPort());
@@ -55,7 +55,7 @@ public final class LoopbackLoad {
                 if (storm) {
                     drainAndClose(peer);
                 } else {
-                    Thread echo = new Thread(() -> echo(peer));
+                    Thread echo = new Thread(() -> echo(peer), "cnm4j-bench-echo");
                     echo.setDaemon(true);
                     echo.start();
                 }
@@ -110,7 +110,7 @@ public final class LoopbackLoad {
                         // counted as not made
                     }
                 }
-            });
+            }, "cnm4j-bench-connector-" + worker);
             thread.start();
             workers.add(thread);
         }
@@ -140,7 +140,7 @@ public final class LoopbackLoad {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, "cnm4j-bench-exchange-" + c);
             thread.start();
             workers.add(thread);
         }
