@@ -1,5 +1,5 @@
 /**
- * {@link io.cnm4j.core.replay.ReplayBackendProvider}: a backend that replays recorded JSON-lines events,
+ * {@link io.cnm4j.core.replay.ReplayBackendProvider}: provides a backend that replays recorded JSON-lines events,
  * so that collectors can be tested without a kernel. API: pass it to
  * {@code NetworkMonitor.builder().backend(…)}.
  *
