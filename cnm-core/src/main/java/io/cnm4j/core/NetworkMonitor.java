@@ -83,41 +83,42 @@ public final class NetworkMonitor implements AutoCloseable {
         this.activeConsumer = engine::apply;
         this.collector = new WorkerRunner("collector", COLLECTOR_IDLE_NANOS, COLLECTOR_MAX_CONSECUTIVE_FAILURES,
                 this::collectCycle);
+        // Declarations first: a conflict then fails the build before any backend holds resources.
+        for (Tagger tagger : taggers) {
+            telemetryRegistry.declare("tagger " + tagger.getClass().getName(), tagger.telemetryCounters());
+        }
         if (config.enabled()) {
-            OpenedBackend opened = openBackend(config, builder.providers, pipeline);
+            OpenedBackend opened = openBackend(config, builder.providers, pipeline, telemetryRegistry);
             this.backend = opened.backend();
             this.backendName = opened.name();
             this.capabilities = opened.capabilities();
-            telemetryRegistry.declare("backend " + backendName, opened.counters());
         } else {
             this.backend = new DisabledBackend();
             this.backendName = DisabledBackend.NAME;
             this.capabilities = new Capabilities(backendName, backend.features(), Map.of());
         }
-        for (Tagger tagger : taggers) {
-            telemetryRegistry.declare("tagger " + tagger.getClass().getName(), tagger.telemetryCounters());
-        }
     }
 
-    private record OpenedBackend(FlowBackend backend, String name, Capabilities capabilities,
-            List<TelemetryCounter> counters) {
+    private record OpenedBackend(FlowBackend backend, String name, Capabilities capabilities) {
     }
 
     /**
      * Opens the best available backend; one that passes its checks but fails to open (the kernel's
      * verifier refusing its programs, say) is refused with its reason and the next one is tried,
-     * unless the configuration names the backend.
+     * unless the configuration names the backend. The chosen provider's counters are declared
+     * before it opens.
      */
     private static OpenedBackend openBackend(MonitorConfig config, List<FlowBackendProvider> providers,
-            EventPipeline pipeline) {
+            EventPipeline pipeline, TelemetryRegistry telemetryRegistry) {
         Map<String, String> failedToOpen = new LinkedHashMap<>();
         while (true) {
             BackendSelection selection = BackendSelection.select(config, providers, failedToOpen);
             FlowBackendProvider provider = selection.chosen();
+            telemetryRegistry.declare("backend " + provider.name(), provider.telemetryCounters());
             try {
                 FlowBackend backend = provider.open(new BackendContext(config, pipeline));
                 return new OpenedBackend(backend, provider.name(), new Capabilities(provider.name(),
-                        backend.features(), selection.refused(), backend.provenance()), provider.telemetryCounters());
+                        backend.features(), selection.refused(), backend.provenance()));
             } catch (BackendUnavailableException e) {
                 if (!config.backend().isEmpty()) {
                     throw e;

@@ -109,6 +109,55 @@ class TypedTelemetryTest {
     }
 
     @Test
+    void aConflictingTaggerFailsTheBuildBeforeAnyBackendOpens() {
+        java.util.concurrent.atomic.AtomicInteger opened = new java.util.concurrent.atomic.AtomicInteger();
+        ReplayBackendProvider replay = ReplayBackendProvider.fromLines(List.of());
+        io.cnm4j.core.spi.FlowBackendProvider counting = new io.cnm4j.core.spi.FlowBackendProvider() {
+            @Override
+            public String name() {
+                return "counting";
+            }
+
+            @Override
+            public int priority() {
+                return 1;
+            }
+
+            @Override
+            public io.cnm4j.core.spi.Availability availability(MonitorConfig config) {
+                return replay.availability(config);
+            }
+
+            @Override
+            public io.cnm4j.core.spi.FlowBackend open(io.cnm4j.core.spi.BackendContext context) {
+                opened.incrementAndGet();
+                return replay.open(context);
+            }
+
+            @Override
+            public List<TelemetryCounter> telemetryCounters() {
+                return replay.telemetryCounters();
+            }
+        };
+        Tagger conflicting = new Tagger() {
+            @Override
+            public Map<String, String> tags(ConnectionKey key) {
+                return Map.of();
+            }
+
+            @Override
+            public List<TelemetryCounter> telemetryCounters() {
+                return List.of(TelemetryCounter.gauge("conn_dropped", "not the monitor's counter"));
+            }
+        };
+
+        assertThatThrownBy(() -> NetworkMonitor.builder().backend(counting).taggers(conflicting).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("declares counter 'conn_dropped' as gauge");
+        assertThat(opened).hasValue(0);
+    }
+
+    @Test
     void everyCounterOfAReplayMonitorIsDeclared() {
         try (NetworkMonitor monitor = replayMonitor()) {
             FlowClient client = monitor.registerClient("c");
