@@ -8,6 +8,7 @@ import io.cnm4j.core.FlowListener;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -197,6 +198,11 @@ class KafkaFlowExporterTest {
         @Override
         public Map<String, Long> telemetry() {
             return exporter.telemetry();
+        }
+
+        @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return exporter.telemetryCounters();
         }
     }
 }
