@@ -1,5 +1,6 @@
 package io.cnm4j.core;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,11 +19,16 @@ public interface FlowListener {
     void onSnapshot(FlowSnapshot snapshot);
 
     /**
-     * This listener's own counters, as monotonic totals by name (names ending in {@code _dropped}
-     * or {@code _failed} count as loss). Called on the collecting thread while a snapshot is
-     * built, so it must only read counters, never block. The default reports none.
+     * This listener's own counters, as totals by the names declared in
+     * {@link #telemetryCounters()}. Called on the collecting thread while a snapshot is built, so
+     * it must only read counters, never block. The default reports none.
      */
     default Map<String, Long> telemetry() {
         return Map.of();
+    }
+
+    /** The declaration of every counter {@link #telemetry()} reports; none by default. */
+    default List<TelemetryCounter> telemetryCounters() {
+        return List.of();
     }
 }

@@ -6,6 +6,7 @@ import io.cnm4j.core.internal.DisabledBackend;
 import io.cnm4j.core.internal.Enricher;
 import io.cnm4j.core.internal.EventPipeline;
 import io.cnm4j.core.internal.ListenerDispatcher;
+import io.cnm4j.core.internal.TelemetryRegistry;
 import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
@@ -63,6 +64,8 @@ public final class NetworkMonitor implements AutoCloseable {
     private final String backendName;
     private final Capabilities capabilities;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Guarded by {@link #lock}. */
+    private final TelemetryRegistry telemetryRegistry = new TelemetryRegistry();
     private final List<ListenerDispatcher> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong listenerFailures = new AtomicLong();
     private final AtomicLong listenerSkips = new AtomicLong();
@@ -82,8 +85,12 @@ public final class NetworkMonitor implements AutoCloseable {
         this.activeConsumer = engine::apply;
         this.collector = new WorkerRunner("collector", COLLECTOR_IDLE_NANOS, COLLECTOR_MAX_CONSECUTIVE_FAILURES,
                 this::collectCycle);
+        // Declarations first: a conflict then fails the build before any backend holds resources.
+        for (Tagger tagger : taggers) {
+            telemetryRegistry.declare("tagger " + tagger.getClass().getName(), tagger.telemetryCounters());
+        }
         if (config.enabled()) {
-            OpenedBackend opened = openBackend(config, builder.providers, pipeline);
+            OpenedBackend opened = openBackend(config, builder.providers, pipeline, telemetryRegistry);
             this.backend = opened.backend();
             this.backendName = opened.name();
             this.capabilities = opened.capabilities();
@@ -100,14 +107,16 @@ public final class NetworkMonitor implements AutoCloseable {
     /**
      * Opens the best available backend; one that passes its checks but fails to open (the kernel's
      * verifier refusing its programs, say) is refused with its reason and the next one is tried,
-     * unless the configuration names the backend.
+     * unless the configuration names the backend. The chosen provider's counters are declared
+     * before it opens.
      */
     private static OpenedBackend openBackend(MonitorConfig config, List<FlowBackendProvider> providers,
-            EventPipeline pipeline) {
+            EventPipeline pipeline, TelemetryRegistry telemetryRegistry) {
         Map<String, String> failedToOpen = new LinkedHashMap<>();
         while (true) {
             BackendSelection selection = BackendSelection.select(config, providers, failedToOpen);
             FlowBackendProvider provider = selection.chosen();
+            telemetryRegistry.declare("backend " + provider.name(), provider.telemetryCounters());
             try {
                 FlowBackend backend = provider.open(new BackendContext(config, pipeline));
                 return new OpenedBackend(backend, provider.name(), new Capabilities(provider.name(),
@@ -140,12 +149,18 @@ public final class NetworkMonitor implements AutoCloseable {
         collector.start();
     }
 
-    /** Adds a push consumer; it receives its first snapshot at the next interval. */
+    /**
+     * Adds a push consumer; it receives its first snapshot at the next interval.
+     *
+     * @throws IllegalArgumentException when the listener declares a counter name already
+     *         declared with another kind or meaning
+     */
     public void addListener(FlowListener listener) {
         Objects.requireNonNull(listener, "listener");
         String clientId = "listener-" + listenerIds.incrementAndGet();
         lock.lock();
         try {
+            telemetryRegistry.declare("listener " + listener.getClass().getName(), listener.telemetryCounters());
             engine.registerClient(clientId, true, System.nanoTime());
             listeners.add(new ListenerDispatcher(listener, clientId, listenerFailures));
         } finally {
@@ -209,10 +224,10 @@ public final class NetworkMonitor implements AutoCloseable {
 
     private Telemetry totalsLocked() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.QUEUE_DROPPED, pipeline.dropped());
+        counters.put(MonitorCounters.QUEUE_DROPPED.name(), pipeline.dropped());
         counters.putAll(engine.counters());
-        counters.put(Telemetry.LISTENER_FAILURES, listenerFailures.get());
-        counters.put(Telemetry.LISTENER_SKIPPED_INTERVALS, listenerSkips.get());
+        counters.put(MonitorCounters.LISTENER_FAILURES.name(), listenerFailures.get());
+        counters.put(MonitorCounters.LISTENER_SKIPPED_INTERVALS.name(), listenerSkips.get());
         collector.putCounters(counters);
         counters.putAll(backend.telemetry());
         for (ListenerDispatcher dispatcher : listeners) {
@@ -221,7 +236,7 @@ public final class NetworkMonitor implements AutoCloseable {
         for (Tagger tagger : taggers) {
             counters.putAll(tagger.telemetry());
         }
-        return Telemetry.of(counters);
+        return telemetryRegistry.totals(counters);
     }
 
     /** One collector cycle: apply queued events, and deliver to listeners when an interval ended. */
@@ -354,6 +369,9 @@ public final class NetworkMonitor implements AutoCloseable {
             lock.lock();
             try {
                 collectLocked();
+                // An expired client is registered again, as Datadog's system-probe does: this poll
+                // then reports every active connection in full, like a first poll.
+                engine.registerClient(id, false, System.nanoTime());
                 return snapshotLocked(id);
             } finally {
                 lock.unlock();

@@ -1,5 +1,6 @@
 package io.cnm4j.core;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,9 +27,14 @@ public interface Tagger {
 
     /**
      * The tagger's own counters as totals (cache evictions, failed lookups…), added to the
-     * monitor's {@link Telemetry}. Names must not collide with other counters.
+     * monitor's {@link Telemetry} under the names declared in {@link #telemetryCounters()}.
      */
     default Map<String, Long> telemetry() {
         return Map.of();
+    }
+
+    /** The declaration of every counter {@link #telemetry()} reports; none by default. */
+    default List<TelemetryCounter> telemetryCounters() {
+        return List.of();
     }
 }

@@ -3,7 +3,7 @@ package io.cnm4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
@@ -35,11 +35,16 @@ class BackendFallbackTest {
             throw new BackendUnavailableException("kernel could not load its programs",
                     Map.of("kernel", "could not load its programs: invalid argument"));
         }
+
+        @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return List.of();
+        }
     }
 
     @Test
     void aBackendRefusedWhenItOpensGivesWayToTheNextOneWithItsReason() {
-        FlowBackendProvider replay = ReplayBackend.fromLines(List.of());
+        FlowBackendProvider replay = ReplayBackendProvider.fromLines(List.of());
 
         try (NetworkMonitor monitor = NetworkMonitor.builder().backend(new RefusedAtOpen()).backend(replay).build()) {
             assertThat(monitor.capabilities().backend()).isEqualTo(replay.name());
@@ -50,7 +55,7 @@ class BackendFallbackTest {
 
     @Test
     void aNamedBackendThatFailsToOpenIsNotReplaced() {
-        FlowBackendProvider replay = ReplayBackend.fromLines(List.of());
+        FlowBackendProvider replay = ReplayBackendProvider.fromLines(List.of());
         MonitorConfig onlyKernel = MonitorConfig.builder().backend("kernel").build();
 
         assertThatThrownBy(() -> NetworkMonitor.builder().config(onlyKernel).backend(new RefusedAtOpen())

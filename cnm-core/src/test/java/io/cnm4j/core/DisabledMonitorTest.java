@@ -6,6 +6,7 @@ import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,11 @@ class DisabledMonitorTest {
         public FlowBackend open(BackendContext context) {
             opened.incrementAndGet();
             throw new IllegalStateException("a disabled monitor must not open a backend");
+        }
+
+        @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return List.of();
         }
     }
 

@@ -43,6 +43,11 @@ class FailingWorkersTest {
         }
 
         @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return List.of();
+        }
+
+        @Override
         public void start() {
         }
 
@@ -96,7 +101,7 @@ class FailingWorkersTest {
             Telemetry totals = monitor.telemetry();
             assertThat(totals.get("collector_errors")).isEqualTo(BACKEND_FAILURES);
             assertThat(totals.get("collector_stopped")).isZero();
-            assertThat(totals.get(Telemetry.LISTENER_FAILURES)).isEqualTo(throwingCalls.get());
+            assertThat(totals.get(MonitorCounters.LISTENER_FAILURES)).isEqualTo(throwingCalls.get());
         }
     }
 }

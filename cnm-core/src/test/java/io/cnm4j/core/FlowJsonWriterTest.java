@@ -152,9 +152,8 @@ class FlowJsonWriterTest {
         ConnectionStats connection = udpV6Connection()
                 .withEnrichment(List.of(HOSTILE, "plain"), Map.of(HOSTILE, "v", "env", HOSTILE), null);
         DnsStats dns = DnsStats.builder(new DnsStatsKey(ip("10.0.0.5"), ip("10.0.0.53"), HOSTILE, 28)).build();
-        Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(HOSTILE, 3L);
-        Telemetry telemetry = Telemetry.of(counters);
+        // counter names are declared snake case (TelemetryCounter refuses others): only the host is hostile
+        Telemetry telemetry = Telemetry.of(Map.of(MonitorCounters.QUEUE_DROPPED, 3L));
 
         // when
         byte[] written = write(json -> {
@@ -174,7 +173,7 @@ class FlowJsonWriterTest {
         assertThat(dnsLine.get("qtype")).isEqualTo("AAAA");
         Map<String, Object> telemetryLine = parse(lines.get(2));
         assertThat(telemetryLine.get("backend")).isEqualTo(HOSTILE_DECODED);
-        assertThat(telemetryLine.get(HOSTILE_DECODED)).isEqualTo(3L);
+        assertThat(telemetryLine.get("queue_dropped")).isEqualTo(3L);
     }
 
     @Test
@@ -326,11 +325,10 @@ class FlowJsonWriterTest {
     }
 
     private static Telemetry telemetry() {
-        Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.QUEUE_DROPPED, 0L);
-        counters.put(Telemetry.EVENTS_APPLIED, 1234L);
-        counters.put(Telemetry.KERNEL_MAP_INSERT_FAILED, 2L);
-        counters.put(Telemetry.RING_BUFFER_DROPPED, 7L);
+        Map<TelemetryCounter, Long> counters = new LinkedHashMap<>();
+        counters.put(MonitorCounters.QUEUE_DROPPED, 0L);
+        counters.put(MonitorCounters.EVENTS_APPLIED, 1234L);
+        counters.put(TelemetryCounter.loss("ring_buffer_dropped", "ring buffer records that could not be reserved"), 7L);
         return Telemetry.of(counters);
     }
 

@@ -3,7 +3,7 @@ package io.cnm4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
@@ -32,7 +32,7 @@ class NetworkMonitorReplayTest {
     private static final String TICK = "{\"event\":\"tick\"}";
 
     private static NetworkMonitor monitor(List<String> lines, MonitorConfig config) {
-        return NetworkMonitor.builder().config(config).backend(ReplayBackend.fromLines(lines)).build();
+        return NetworkMonitor.builder().config(config).backend(ReplayBackendProvider.fromLines(lines)).build();
     }
 
     @Test
@@ -118,7 +118,7 @@ class NetworkMonitorReplayTest {
     }
 
     @Test
-    void malformedLineIsSkippedAndCountedWithoutLosingOthers() {
+    void rejectedLinesAreCountedWithoutLosingOthers() {
         List<String> lines = List.of(update(1, 3), "{\"event\":\"update\",\"cookie\":\"x\"}", "not json",
                 update(2, 4).replace("40000", "40001"), TICK);
         try (NetworkMonitor monitor = monitor(lines, MonitorConfig.defaults())) {
@@ -128,7 +128,7 @@ class NetworkMonitorReplayTest {
             FlowSnapshot snapshot = client.poll();
 
             assertThat(snapshot.connections()).hasSize(2);
-            assertThat(snapshot.telemetry().get(ReplayBackend.MALFORMED_LINES)).isEqualTo(2);
+            assertThat(snapshot.telemetry().get(ReplayBackendProvider.REJECTED_LINES)).isEqualTo(2);
         }
     }
 
@@ -164,6 +164,11 @@ class NetworkMonitorReplayTest {
             @Override
             public java.util.Map<String, Long> telemetry() {
                 return java.util.Map.of("export_dropped", exportDropped.get());
+            }
+
+            @Override
+            public List<TelemetryCounter> telemetryCounters() {
+                return List.of(TelemetryCounter.loss("export_dropped", "records the exporter could not send"));
             }
         };
         try (NetworkMonitor monitor = monitor(List.of(TICK, TICK, TICK), MonitorConfig.defaults())) {
@@ -214,8 +219,8 @@ class NetworkMonitorReplayTest {
             }
             assertThat(slowBytes.stream().mapToLong(Long::longValue).sum()).isEqualTo(66);
             Telemetry totals = monitor.telemetry();
-            assertThat(totals.get(Telemetry.LISTENER_FAILURES)).isPositive();
-            assertThat(totals.get(Telemetry.LISTENER_SKIPPED_INTERVALS)).isPositive();
+            assertThat(totals.get(MonitorCounters.LISTENER_FAILURES)).isPositive();
+            assertThat(totals.get(MonitorCounters.LISTENER_SKIPPED_INTERVALS)).isPositive();
         }
     }
 
@@ -249,6 +254,11 @@ class NetworkMonitorReplayTest {
             public FlowBackend open(BackendContext context) {
                 throw new AssertionError("must not be opened");
             }
+
+            @Override
+            public List<TelemetryCounter> telemetryCounters() {
+                return List.of();
+            }
         };
 
         assertThatThrownBy(() -> NetworkMonitor.builder().backend(missing).build())
@@ -256,7 +266,7 @@ class NetworkMonitorReplayTest {
                 .hasMessage("No cnm4j backend can run here: kernel: needs root");
 
         try (NetworkMonitor monitor = NetworkMonitor.builder().backend(missing)
-                .backend(ReplayBackend.fromLines(List.of())).build()) {
+                .backend(ReplayBackendProvider.fromLines(List.of())).build()) {
             assertThat(monitor.capabilities().backend()).isEqualTo("replay");
             assertThat(monitor.capabilities().refusedBackends()).containsExactly(java.util.Map.entry("kernel", "needs root"));
             assertThat(monitor.capabilities().has(Feature.NAT)).isFalse();
@@ -265,7 +275,7 @@ class NetworkMonitorReplayTest {
 
     @Test
     void taggersAddTagsToDeliveredConnections() {
-        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(List.of(update(1, 3))))
+        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(List.of(update(1, 3))))
                 .taggers(key -> java.util.Map.of("service", "pid-" + key.pid())).build()) {
             FlowClient client = monitor.registerClient("c");
             monitor.start();

@@ -2,7 +2,7 @@ package io.cnm4j.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -32,6 +32,11 @@ class TaggerIdentityTest {
         public Map<String, Long> telemetry() {
             return Map.of("recording_calls", (long) seen.size());
         }
+
+        @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return List.of(TelemetryCounter.activity("recording_calls", "calls the tagger recorded"));
+        }
     }
 
     @Test
@@ -46,7 +51,7 @@ class TaggerIdentityTest {
                 "{\"event\":\"closed\",\"cookie\":7," + TUPLE + ",\"bytes_sent\":5,\"pid\":42,\"comm\":\"other\"}",
                 "{\"event\":\"tick\"}");
         RecordingTagger tagger = new RecordingTagger();
-        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(lines))
+        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(lines))
                 .taggers(tagger).build()) {
             FlowClient client = monitor.registerClient("c");
             monitor.start();

@@ -1,7 +1,6 @@
 package io.cnm4j.dns;
 
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.core.Telemetry;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Locale;
@@ -181,7 +180,7 @@ public final class DnsTrafficProcessor {
         counters.put("dns_nat_window_evictions", matcher.natWindowEvictions());
         counters.put("dns_pending_dropped", matcher.queriesDroppedAtCapacity());
         counters.put("dns_timeouts", matcher.timeouts());
-        counters.put(Telemetry.DNS_STATS_DROPPED, keeper.statsDropped());
+        counters.put(DnsCounters.STATS_DROPPED.name(), keeper.statsDropped());
         counters.put("dns_tcp_streams", (long) tcpStreams.size());
         counters.put("dns_tcp_streams_evicted", tcpStreams.evicted());
         counters.put("dns_tcp_stream_resets", tcpStreams.reassemblerResets());

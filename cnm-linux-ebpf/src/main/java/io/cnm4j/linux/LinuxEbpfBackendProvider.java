@@ -1,13 +1,16 @@
 package io.cnm4j.linux;
 
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
 import io.cnm4j.linux.internal.EbpfBackend;
 import io.cnm4j.linux.internal.EbpfHostCheck;
+import io.cnm4j.linux.internal.LinuxCounters;
 import io.cnm4j.linux.internal.conntrack.NatEnrichedBackend;
+import java.util.List;
 
 /**
  * The Linux eBPF backend ({@code linux-ebpf}): every TCP and UDP connection of the host through
@@ -39,5 +42,10 @@ public final class LinuxEbpfBackendProvider implements FlowBackendProvider {
     @Override
     public FlowBackend open(BackendContext context) {
         return NatEnrichedBackend.wrap(EbpfBackend.open(context), context.config());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return LinuxCounters.ebpfBackend();
     }
 }

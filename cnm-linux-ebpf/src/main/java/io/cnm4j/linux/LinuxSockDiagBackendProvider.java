@@ -1,12 +1,15 @@
 package io.cnm4j.linux;
 
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.core.spi.FlowBackendProvider;
+import io.cnm4j.linux.internal.LinuxCounters;
 import io.cnm4j.linux.internal.conntrack.NatEnrichedBackend;
 import io.cnm4j.linux.internal.sockdiag.SockDiagBackend;
+import java.util.List;
 
 /**
  * The Linux fallback backend ({@code linux-sockdiag}): TCP connections of the monitor's network
@@ -39,5 +42,10 @@ public final class LinuxSockDiagBackendProvider implements FlowBackendProvider {
     @Override
     public FlowBackend open(BackendContext context) {
         return NatEnrichedBackend.wrap(SockDiagBackend.open(), context.config());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return LinuxCounters.sockDiagBackend();
     }
 }

@@ -3,8 +3,10 @@ package io.cnm4j.linux;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.Protocol;
 import io.cnm4j.core.Telemetry;
+import io.cnm4j.linux.internal.LinuxCounters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -42,8 +44,8 @@ class ConnectionStormIT {
     private static final Duration STORM_TIMEOUT = Duration.ofSeconds(120).multipliedBy(KernelTestSupport.TIME_SCALE);
     private static final Duration DELIVERY_WAIT = Duration.ofSeconds(30).multipliedBy(KernelTestSupport.TIME_SCALE);
     /** Counters that count lost closed connections; each lost close is counted once in one of them. */
-    private static final List<String> CLOSE_LOSS_COUNTERS = List.of(Telemetry.QUEUE_DROPPED,
-            Telemetry.RING_BUFFER_DROPPED, Telemetry.CLOSED_CONN_DROPPED, "kernel_sk_storage_failed");
+    private static final List<String> CLOSE_LOSS_COUNTERS = List.of(MonitorCounters.QUEUE_DROPPED.name(),
+            LinuxCounters.RING_BUFFER_DROPPED.name(), MonitorCounters.CLOSED_CONN_DROPPED.name(), "kernel_sk_storage_failed");
 
     /** Accepts IDLE_CONNECTIONS connections, reads one byte on each, holds them until told "close". */
     private static final String IDLE_SERVER_SCRIPT = """

@@ -3,16 +3,19 @@ package io.cnm4j.tagging;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.tagging.internal.BackgroundWorker;
 import io.cnm4j.tagging.internal.BoundedCache;
 import io.cnm4j.tagging.internal.CgroupIndex;
 import io.cnm4j.tagging.internal.ProcFiles;
 import io.cnm4j.tagging.internal.Settings;
+import io.cnm4j.tagging.internal.TaggingCounters;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -273,6 +276,11 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
         return Map.of(CACHE_EVICTIONS, byCgroup.evictions() + byPid.evictions() + byContainer.evictions(),
                 LOOKUP_FAILURES, lookupFailures.sum(),
                 WORKER_ERRORS, worker.errors());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return TaggingCounters.CONTAINER;
     }
 
     /** Stops the background thread; closing twice is harmless. */

@@ -3,14 +3,17 @@ package io.cnm4j.tagging;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.tagging.internal.BackgroundWorker;
 import io.cnm4j.tagging.internal.CloudMetadataClient;
+import io.cnm4j.tagging.internal.TaggingCounters;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -130,6 +133,11 @@ public final class HostTagger implements Tagger, AutoCloseable {
     @Override
     public Map<String, Long> telemetry() {
         return Map.of(LOOKUP_FAILURES, lookupFailures.sum(), WORKER_ERRORS, worker == null ? 0 : worker.errors());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return TaggingCounters.HOST;
     }
 
     /** Stops the metadata thread, if any; closing twice is harmless. */

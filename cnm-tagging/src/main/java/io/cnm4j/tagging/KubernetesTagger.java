@@ -3,9 +3,11 @@ package io.cnm4j.tagging;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.tagging.internal.BackgroundWorker;
 import io.cnm4j.tagging.internal.PodTags;
 import io.cnm4j.tagging.internal.Settings;
+import io.cnm4j.tagging.internal.TaggingCounters;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -201,6 +203,11 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
     public Map<String, Long> telemetry() {
         return Map.of(CACHE_EVICTIONS, evictions.sum(), LOOKUP_FAILURES, lookupFailures.sum(),
                 WORKER_ERRORS, worker.errors());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return TaggingCounters.KUBERNETES;
     }
 
     /** Stops the background thread; closing twice is harmless. The container tagger is not closed. */

@@ -3,10 +3,12 @@ package io.cnm4j.tagging;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.FlowIdentity;
 import io.cnm4j.core.Tagger;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.tagging.internal.BoundedCache;
 import io.cnm4j.tagging.internal.ProcFiles;
 import io.cnm4j.tagging.internal.Settings;
 import io.cnm4j.tagging.internal.UserNames;
+import io.cnm4j.tagging.internal.TaggingCounters;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HashMap;
@@ -197,6 +199,11 @@ public final class ProcessTagger implements Tagger {
     @Override
     public Map<String, Long> telemetry() {
         return Map.of(CACHE_EVICTIONS, cache.evictions(), LOOKUP_FAILURES, lookupFailures.sum());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return TaggingCounters.PROCESS;
     }
 
     /** Configures a {@link ProcessTagger}; not thread-safe. */

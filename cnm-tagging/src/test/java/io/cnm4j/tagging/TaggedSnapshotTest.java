@@ -8,7 +8,7 @@ import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowJsonWriter;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class TaggedSnapshotTest {
                 .serveResource("/api/v1/services", "/kube/services.json");
                 KubernetesTagger kube = KubernetesTagger.builder()
                         .source(KubernetesSource.apiServer(api.uri(), token, null, Duration.ofSeconds(5))).build();
-                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(lines))
+                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(lines))
                         .taggers(ProcessTagger.create(), kube,
                                 CidrTagger.builder().rule("10.244.1.0/24 zone:a").rule("10.244.2.0/24 zone:b").build())
                         .build()) {

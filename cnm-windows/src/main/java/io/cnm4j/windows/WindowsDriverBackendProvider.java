@@ -1,6 +1,7 @@
 package io.cnm4j.windows;
 
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.core.spi.Availability;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.FlowBackend;
@@ -8,8 +9,10 @@ import io.cnm4j.core.spi.FlowBackendProvider;
 import io.cnm4j.windows.internal.DriverChannel;
 import io.cnm4j.windows.internal.DriverException;
 import io.cnm4j.windows.internal.Win32Error;
+import io.cnm4j.windows.internal.WindowsCounters;
 import io.cnm4j.windows.internal.flows.WindowsDriverBackend;
 import io.cnm4j.windows.internal.kernel32.Kernel32DriverChannel;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -85,5 +88,10 @@ public final class WindowsDriverBackendProvider implements FlowBackendProvider {
     private static long epochNanos() {
         java.time.Instant now = java.time.Instant.now();
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return WindowsCounters.backend();
     }
 }

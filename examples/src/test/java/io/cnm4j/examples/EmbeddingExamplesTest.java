@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ class EmbeddingExamplesTest {
     private static NetworkMonitor replayMonitor(Duration interval) {
         return NetworkMonitor.builder()
                 .config(MonitorConfig.builder().interval(interval).build())
-                .backend(ReplayBackend.fromLines(LINES))
+                .backend(ReplayBackendProvider.fromLines(LINES))
                 .build();
     }
 

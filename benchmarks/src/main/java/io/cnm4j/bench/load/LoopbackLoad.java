@@ -28,7 +28,7 @@ public final class LoopbackLoad {
     public static void main(String[] args) throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (ServerSocket server = new ServerSocket(0, 4096, loopback)) {
-            Thread acceptor = new Thread(() -> serve(server), "acceptor");
+            Thread acceptor = new Thread(() -> serve(server), "cnm4j-bench-acceptor");
             acceptor.setDaemon(true);
             acceptor.start();
             System.out.println("PORT " + server.getLocalPort());
@@ -44,7 +44,7 @@ public final class LoopbackLoad {
         while (!server.isClosed()) {
             try {
                 Socket peer = server.accept();
-                Thread echo = new Thread(() -> echo(peer));
+                Thread echo = new Thread(() -> echo(peer), "cnm4j-bench-echo");
                 echo.setDaemon(true);
                 echo.start();
             } catch (IOException e) {
@@ -87,7 +87,7 @@ public final class LoopbackLoad {
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
                 }
-            });
+            }, "cnm4j-bench-exchange-" + c);
             thread.start();
             workers.add(thread);
         }

@@ -35,7 +35,7 @@ final class RedisLoad implements AutoCloseable {
             seen.append(line).append('\n');
             if (line.contains("Ready to accept connections")) {
                 // keep draining its log, or a full pipe would stop the server
-                Thread.ofPlatform().daemon().name("redis-log").start(() -> {
+                Thread.ofPlatform().daemon().name("cnm4j-bench-redis-log").start(() -> {
                     try (log) {
                         log.transferTo(Writer.nullWriter());
                     } catch (IOException stopped) {

@@ -1,5 +1,6 @@
 package io.cnm4j.bench.load;
 
+import io.cnm4j.core.CounterKind;
 import io.cnm4j.core.Telemetry;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,11 +42,7 @@ final class StormTally {
 
     /** Adds every loss counter of one interval's telemetry (the library's definition of loss). */
     void lost(Telemetry interval) {
-        interval.counters().forEach((name, count) -> {
-            if (Telemetry.of(Map.of(name, count)).totalLoss() > 0) {
-                lost(name, count);
-            }
-        });
+        interval.ofKind(CounterKind.LOSS).forEach(this::lost);
     }
 
     void lost(String counter, long count) {

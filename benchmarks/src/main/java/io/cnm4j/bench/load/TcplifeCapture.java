@@ -37,7 +37,7 @@ final class TcplifeCapture extends ChildCapture {
             throw new IOException("tcplife did not start: " + header);
         }
         TcplifeCapture capture = new TcplifeCapture(process);
-        Thread.ofPlatform().daemon().name("tcplife-reader").start(() -> {
+        Thread.ofPlatform().daemon().name("cnm4j-bench-tcplife-reader").start(() -> {
             try (lines) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     count(line, capture.tally());

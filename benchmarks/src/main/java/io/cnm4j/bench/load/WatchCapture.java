@@ -3,7 +3,10 @@ package io.cnm4j.bench.load;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.Telemetry;
+import io.cnm4j.core.TelemetryCounter;
+import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +14,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +46,7 @@ final class WatchCapture extends ChildCapture {
                 cnmJar.toString(), "watch", "--json", "--no-dns", "--backend", "linux-ebpf", "--interval", "1s")
                 .redirectError(errorLog.toFile()).start();
         WatchCapture capture = new WatchCapture(process);
-        Thread.ofPlatform().daemon().name("cnm-watch-reader").start(capture::readLines);
+        Thread.ofPlatform().daemon().name("cnm4j-bench-watch-reader").start(capture::readLines);
         if (!capture.firstLine.await(START_TIMEOUT_SECONDS, TimeUnit.SECONDS) || !process.isAlive()) {
             process.destroyForcibly();
             throw new IOException("cnm watch printed nothing within " + START_TIMEOUT_SECONDS + " s; its errors: "
@@ -69,8 +73,23 @@ final class WatchCapture extends ChildCapture {
             tally.closed((int) numberAfter(line, "\"lport\":"), (int) numberAfter(line, "\"rport\":"),
                     numberAfter(line, "\"tcp_closed\":"));
         } else if (line.startsWith("{\"type\":\"telemetry\"")) {
-            tally.lost(Telemetry.of(counters(line)));
+            tally.lost(declared(counters(line)));
         }
+    }
+
+    /** The counters of a telemetry line with the kinds the monitor and the eBPF backend declare for them. */
+    private static Telemetry declared(Map<String, Long> counters) {
+        Map<String, TelemetryCounter> declarations = new HashMap<>();
+        MonitorCounters.ALL.forEach(c -> declarations.put(c.name(), c));
+        new LinuxEbpfBackendProvider().telemetryCounters().forEach(c -> declarations.put(c.name(), c));
+        Map<TelemetryCounter, Long> typed = new HashMap<>();
+        counters.forEach((name, value) -> {
+            TelemetryCounter declaration = declarations.get(name);
+            if (declaration != null) {
+                typed.put(declaration, value);
+            }
+        });
+        return Telemetry.of(typed);
     }
 
     /** The unsigned integer following {@code field}; the writer's field names and numbers are fixed. */

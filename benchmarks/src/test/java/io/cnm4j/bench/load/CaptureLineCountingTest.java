@@ -22,14 +22,14 @@ class CaptureLineCountingTest {
         WatchCapture.count(conn(SERVER_PORT, 51002, 0), tally);   // still open
         WatchCapture.count(conn(51003, 443, 1), tally);           // another server
         WatchCapture.count("{\"type\":\"telemetry\",\"ts\":1764000000000,\"backend\":\"linux-ebpf\","
-                + "\"queue_dropped\":3,\"events_applied\":900,\"ring_buffer_dropped\":4,\"kernel_map_insert_failed\":1}",
+                + "\"queue_dropped\":3,\"events_applied\":900,\"ring_buffer_dropped\":4,\"kernel_sk_storage_failed\":1}",
                 tally);
         WatchCapture.count("{\"type\":\"dns\",\"ts\":1}", tally);
 
         // then
         assertThat(tally.clientSide()).isEqualTo(3);
         assertThat(tally.serverSide()).isEqualTo(1);
-        assertThat(tally.lossByCounter()).containsExactly(entry("kernel_map_insert_failed", 1L),
+        assertThat(tally.lossByCounter()).containsExactly(entry("kernel_sk_storage_failed", 1L),
                 entry("queue_dropped", 3L), entry("ring_buffer_dropped", 4L));
         assertThat(tally.loss()).isEqualTo(8);
     }

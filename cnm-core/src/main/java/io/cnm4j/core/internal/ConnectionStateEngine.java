@@ -8,6 +8,7 @@ import io.cnm4j.core.Errno;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.net.InetAddress;
@@ -196,10 +197,10 @@ public final class ConnectionStateEngine {
         return pending;
     }
 
-    /** The telemetry increase since the client's previous call, given the current totals. */
+    /** The telemetry since the client's previous call (counters as increases, gauges as values), given the totals. */
     public Telemetry telemetryDelta(String clientId, Telemetry totals) {
         ClientState client = client(clientId);
-        Telemetry delta = totals.minus(client.telemetryAtLastPoll);
+        Telemetry delta = TelemetryRegistry.delta(totals, client.telemetryAtLastPoll);
         client.telemetryAtLastPoll = totals;
         return delta;
     }
@@ -284,14 +285,14 @@ public final class ConnectionStateEngine {
     /** The engine's counters, as telemetry totals. */
     public Map<String, Long> counters() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.EVENTS_APPLIED, eventsApplied);
-        counters.put(Telemetry.CONN_DROPPED, connDropped);
-        counters.put(Telemetry.CLOSED_CONN_DROPPED, closedConnDropped);
-        counters.put(Telemetry.CLIENT_STATE_DROPPED, clientStateDropped);
-        counters.put(Telemetry.CLIENT_DNS_STATS_DROPPED, dnsStatsDropped);
-        counters.put(Telemetry.CLIENTS_EXPIRED, clientsExpired);
-        counters.put(Telemetry.CONN_VANISHED, connVanished);
-        counters.put(Telemetry.FLOW_ID_COLLISIONS, active.idCollisions());
+        counters.put(MonitorCounters.EVENTS_APPLIED.name(), eventsApplied);
+        counters.put(MonitorCounters.CONN_DROPPED.name(), connDropped);
+        counters.put(MonitorCounters.CLOSED_CONN_DROPPED.name(), closedConnDropped);
+        counters.put(MonitorCounters.CLIENT_STATE_DROPPED.name(), clientStateDropped);
+        counters.put(MonitorCounters.CLIENT_DNS_STATS_DROPPED.name(), dnsStatsDropped);
+        counters.put(MonitorCounters.CLIENTS_EXPIRED.name(), clientsExpired);
+        counters.put(MonitorCounters.CONN_VANISHED.name(), connVanished);
+        counters.put(MonitorCounters.FLOW_ID_COLLISIONS.name(), active.idCollisions());
         return counters;
     }
 

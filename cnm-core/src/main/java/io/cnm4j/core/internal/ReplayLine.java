@@ -8,21 +8,33 @@ import io.cnm4j.core.DnsQueryType;
 import io.cnm4j.core.DnsStatsKey;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.replay.ReplayRecordException;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * Parses one line of a replay file into a reusable holder. The format is documented on
- * {@link io.cnm4j.core.replay.ReplayBackend}. Not thread-safe.
+ * {@link io.cnm4j.core.replay.ReplayBackendProvider}. A record is complete or rejected: nothing
+ * that identifies a flow or a DNS exchange is ever invented. Not thread-safe.
  */
 public final class ReplayLine {
     /** What a line describes. */
     public enum Kind { UPDATE, CLOSED, DNS, TICK }
 
     private static final JsonFactory JSON = new JsonFactory();
+    /** What identifies a connection: without any of them, records of different flows would merge. */
+    private static final List<String> CONNECTION_FIELDS = List.of("cookie", "proto", "family", "laddr", "lport",
+            "raddr", "rport");
+    private static final List<String> DNS_FIELDS = List.of("client", "server", "domain");
+    private static final int MAX_ERRNO = 4095;
+    /** DNS response codes, with the EDNS extended bits. */
+    private static final int MAX_RCODE = 4095;
 
     private final ConnectionEvent event = new ConnectionEvent();
     private Kind kind;
@@ -34,15 +46,27 @@ public final class ReplayLine {
     private int dnsRcode;
     private long dnsLatencyMicros;
     private boolean dnsTimeout;
-    private int widestAddress;
+    private final Set<String> given = new HashSet<>();
+    private int localAddressLength;
+    private int remoteAddressLength;
 
     /**
      * Parses a line.
      *
-     * @throws IllegalArgumentException naming the problem when the line is not a valid record
+     * @param lineNumber the line's 1-based number, for the error
+     * @throws ReplayRecordException naming the line and the problem when it is not a complete record
      */
-    public void parse(String line) {
+    public void parse(String line, long lineNumber) {
+        try {
+            parse(line);
+        } catch (IllegalArgumentException e) {
+            throw new ReplayRecordException(lineNumber, e.getMessage());
+        }
+    }
+
+    private void parse(String line) {
         event.reset();
+        given.clear();
         kind = null;
         flowIdGiven = false;
         dnsClient = null;
@@ -52,13 +76,17 @@ public final class ReplayLine {
         dnsRcode = 0;
         dnsLatencyMicros = 0;
         dnsTimeout = false;
-        widestAddress = 0;
+        localAddressLength = 0;
+        remoteAddressLength = 0;
         try (JsonParser parser = JSON.createParser(line)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IllegalArgumentException("not a JSON object");
             }
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String field = parser.currentName();
+                if (!given.add(field)) {
+                    throw new IllegalArgumentException("field \"" + field + "\" is given twice");
+                }
                 parser.nextToken();
                 field(field, parser);
             }
@@ -71,14 +99,39 @@ public final class ReplayLine {
         if (kind == null) {
             throw new IllegalArgumentException("missing \"event\"");
         }
+        switch (kind) {
+            case UPDATE, CLOSED -> checkConnection();
+            case DNS -> checkDns();
+            case TICK -> {
+            }
+        }
+    }
+
+    private void checkConnection() {
+        require(CONNECTION_FIELDS);
         if (!flowIdGiven) {
             event.flowId(event.cookie());
         }
-        if (widestAddress == 16 && event.family() == Family.V4) {
-            throw new IllegalArgumentException("an IPv6 address needs \"family\":\"v6\"");
+        int addressLength = event.family() == Family.V4 ? 4 : 16;
+        if (localAddressLength != addressLength || remoteAddressLength != addressLength) {
+            throw new IllegalArgumentException("\"family\":\"" + event.family().name().toLowerCase(Locale.ROOT)
+                    + "\" needs " + (addressLength == 4 ? "IPv4" : "IPv6") + " addresses in laddr and raddr");
         }
-        if (kind == Kind.DNS && (dnsClient == null || dnsServer == null)) {
-            throw new IllegalArgumentException("a dns record needs \"client\" and \"server\"");
+    }
+
+    private void checkDns() {
+        require(DNS_FIELDS);
+        if (!given.contains("rcode") && !dnsTimeout) {
+            throw new IllegalArgumentException("dns record without \"rcode\" or \"timeout\":true");
+        }
+    }
+
+    private void require(List<String> fields) {
+        for (String field : fields) {
+            if (!given.contains(field)) {
+                throw new IllegalArgumentException(kind.name().toLowerCase(Locale.ROOT) + " record without \""
+                        + field + "\"");
+            }
         }
     }
 
@@ -109,11 +162,11 @@ public final class ReplayLine {
                 case "v6" -> Family.V6;
                 default -> throw new IllegalArgumentException("family must be v4 or v6");
             });
-            case "laddr" -> copyAddress(text(p, field), event.localAddress());
-            case "raddr" -> copyAddress(text(p, field), event.remoteAddress());
+            case "laddr" -> localAddressLength = copyAddress(text(p, field), event.localAddress());
+            case "raddr" -> remoteAddressLength = copyAddress(text(p, field), event.remoteAddress());
             case "lport" -> event.localPort(port(p, field));
             case "rport" -> event.remotePort(port(p, field));
-            case "pid" -> event.pid((int) number(p, field));
+            case "pid" -> event.pid((int) bounded(p, field, Integer.MAX_VALUE));
             case "netns" -> event.netns(number(p, field));
             case "comm" -> event.comm(text(p, field));
             case "cgroup_id" -> event.cgroupId(number(p, field));
@@ -126,7 +179,7 @@ public final class ReplayLine {
             case "established" -> event.establishedAfterStart(bool(p, field));
             case "rtt_us" -> event.rttMicros(number(p, field));
             case "rtt_var_us" -> event.rttVarMicros(number(p, field));
-            case "errno" -> event.failureErrno((int) number(p, field));
+            case "errno" -> event.failureErrno((int) bounded(p, field, MAX_ERRNO));
             case "start_ns" -> event.startEpochNanos(number(p, field));
             case "ts_ns" -> event.lastUpdateEpochNanos(number(p, field));
             case "client" -> dnsClient = address(text(p, field));
@@ -134,7 +187,7 @@ public final class ReplayLine {
             case "domain" -> dnsDomain = text(p, field).toLowerCase(Locale.ROOT);
             case "qtype" -> dnsQueryType = DnsQueryType.number(text(p, field))
                     .orElseThrow(() -> new IllegalArgumentException("unknown qtype"));
-            case "rcode" -> dnsRcode = (int) number(p, field);
+            case "rcode" -> dnsRcode = (int) bounded(p, field, MAX_RCODE);
             case "latency_us" -> dnsLatencyMicros = number(p, field);
             case "timeout" -> dnsTimeout = bool(p, field);
             default -> throw new IllegalArgumentException("unknown field \"" + field + "\"");
@@ -161,6 +214,9 @@ public final class ReplayLine {
         if (p.currentToken() != JsonToken.VALUE_NUMBER_INT) {
             throw new IllegalArgumentException("\"" + field + "\" must be an integer");
         }
+        if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+            throw new IllegalArgumentException("\"" + field + "\" does not fit in 63 bits");
+        }
         long value = p.getLongValue();
         if (value < 0) {
             throw new IllegalArgumentException("\"" + field + "\" must not be negative");
@@ -169,11 +225,15 @@ public final class ReplayLine {
     }
 
     private static int port(JsonParser p, String field) throws IOException {
+        return (int) bounded(p, field, 0xFFFF);
+    }
+
+    private static long bounded(JsonParser p, String field, long max) throws IOException {
         long value = number(p, field);
-        if (value > 0xFFFF) {
-            throw new IllegalArgumentException("\"" + field + "\" must be a port 0..65535");
+        if (value > max) {
+            throw new IllegalArgumentException("\"" + field + "\" must be 0.." + max);
         }
-        return (int) value;
+        return value;
     }
 
     private static boolean bool(JsonParser p, String field) {
@@ -183,10 +243,11 @@ public final class ReplayLine {
         return p.currentToken() == JsonToken.VALUE_TRUE;
     }
 
-    private void copyAddress(String text, byte[] target) {
+    /** Copies a literal's bytes into the event; returns their number (4 or 16). */
+    private static int copyAddress(String text, byte[] target) {
         byte[] bytes = InetLiteral.parse(text);
-        widestAddress = Math.max(widestAddress, bytes.length);
         System.arraycopy(bytes, 0, target, 0, bytes.length);
+        return bytes.length;
     }
 
     private static InetAddress address(String text) {

@@ -1,6 +1,6 @@
 /**
- * {@link io.cnm4j.core.replay.ReplayBackend}: a backend that replays recorded JSON-lines events,
- * so that collectors can be tested without a kernel. API: pass it to
+ * {@link io.cnm4j.core.replay.ReplayBackendProvider}: provides a backend that replays recorded
+ * JSON-lines events, so that collectors can be tested without a kernel. API: pass it to
  * {@code NetworkMonitor.builder().backend(…)}.
  *
  * <p>Threads: the monitor calls the backend from its collector thread and from polling clients,

@@ -43,7 +43,10 @@ public interface FlowBackend extends AutoCloseable {
         return Map.of();
     }
 
-    /** The backend's own loss and health counters, as totals since start. */
+    /**
+     * The backend's own counters, as totals since start (gauges as current values), under the
+     * names its provider declares in {@link FlowBackendProvider#telemetryCounters()}.
+     */
     Map<String, Long> telemetry();
 
     /** DNS statistics completed since the previous call; empty when the backend captures no DNS. */

@@ -1,6 +1,8 @@
 package io.cnm4j.core.spi;
 
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.TelemetryCounter;
+import java.util.List;
 
 /**
  * Discovered through {@link java.util.ServiceLoader}: describes one backend, says whether it
@@ -20,4 +22,10 @@ public interface FlowBackendProvider {
 
     /** Opens the backend; it must not capture before {@link FlowBackend#start()}. */
     FlowBackend open(BackendContext context);
+
+    /**
+     * Every counter the backends this provider opens may report in {@link FlowBackend#telemetry()},
+     * each declared once with its kind and meaning; readings under other names are left out.
+     */
+    List<TelemetryCounter> telemetryCounters();
 }

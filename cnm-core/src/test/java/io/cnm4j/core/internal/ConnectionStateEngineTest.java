@@ -9,7 +9,7 @@ import io.cnm4j.core.ConnectionStats;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.Protocol;
-import io.cnm4j.core.Telemetry;
+import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.spi.ConnectionEvent;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +205,7 @@ class ConnectionStateEngineTest {
             assertThat(c.last().bytesSent()).isEqualTo(20 + 30);
             assertThat(c.last().tcpClosed()).isEqualTo(2);
         });
-        assertThat(engine.counters()).containsEntry(Telemetry.CLOSED_CONN_DROPPED, 3L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.CLOSED_CONN_DROPPED.name(), 3L);
     }
 
     @Test
@@ -218,7 +218,7 @@ class ConnectionStateEngineTest {
 
         assertThat(engine.activeCount()).isEqualTo(2);
         assertThat(engine.read(CLIENT, 1)).hasSize(2);
-        assertThat(engine.counters()).containsEntry(Telemetry.CONN_DROPPED, 1L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.CONN_DROPPED.name(), 1L);
     }
 
     @Test
@@ -229,7 +229,7 @@ class ConnectionStateEngineTest {
         engine.apply(TestEvents.tcp(2, 1002, 1, ConnectionEvent.Kind.UPDATE));
 
         assertThat(engine.read(CLIENT, 1)).hasSize(1);
-        assertThat(engine.counters()).containsEntry(Telemetry.CLIENT_STATE_DROPPED, 1L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.CLIENT_STATE_DROPPED.name(), 1L);
     }
 
     @Test
@@ -242,7 +242,7 @@ class ConnectionStateEngineTest {
 
         assertThat(engine.hasClient(CLIENT)).isFalse();
         assertThat(engine.hasClient("pinned")).isTrue();
-        assertThat(engine.counters()).containsEntry(Telemetry.CLIENTS_EXPIRED, 1L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.CLIENTS_EXPIRED.name(), 1L);
         assertThatThrownBy(() -> engine.read(CLIENT, 3)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'client' is not registered");
     }
@@ -326,7 +326,7 @@ class ConnectionStateEngineTest {
         engine.closeVanished(6_000, 5_000);
 
         assertThat(engine.activeCount()).isEqualTo(1);
-        assertThat(engine.counters()).containsEntry(Telemetry.CONN_VANISHED, 1L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.CONN_VANISHED.name(), 1L);
         assertThat(engine.read(CLIENT, 2)).extracting(c -> c.key().localPort() + ":" + c.closed() + ":" + c.last().bytesSent())
                 .containsExactlyInAnyOrder("40000:true:0", "40001:false:5");
     }
@@ -376,7 +376,7 @@ class ConnectionStateEngineTest {
                 .containsExactlyInAnyOrder("2001:db8:0:0:0:0:0:1 160 3",
                         hostAddress(attacker) + " 5000 50");
         assertThat(engine.activeCount()).isEqualTo(2);
-        assertThat(engine.counters()).containsEntry(Telemetry.FLOW_ID_COLLISIONS, 1L);
+        assertThat(engine.counters()).containsEntry(MonitorCounters.FLOW_ID_COLLISIONS.name(), 1L);
     }
 
     @Test

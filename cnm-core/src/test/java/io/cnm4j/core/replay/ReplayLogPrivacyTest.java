@@ -18,10 +18,10 @@ class ReplayLogPrivacyTest {
     private static final String CANARY_ADDRESS = "10.9.9.9";
 
     @Test
-    void malformedLineIsLoggedByNumberWithoutItsContent() {
+    void rejectedLineIsLoggedByNumberWithoutItsContent() {
         // given: slf4j-simple at its default level, INFO, writing to the current System.err
-        assertThat(LoggerFactory.getLogger(ReplayBackend.class).isInfoEnabled()).isTrue();
-        assertThat(LoggerFactory.getLogger(ReplayBackend.class).isDebugEnabled()).isFalse();
+        assertThat(LoggerFactory.getLogger(ReplayBackendProvider.class).isInfoEnabled()).isTrue();
+        assertThat(LoggerFactory.getLogger(ReplayBackendProvider.class).isDebugEnabled()).isFalse();
         List<String> lines = List.of("{\"event\":\"" + CANARY_DOMAIN + " " + CANARY_ADDRESS + "\"}",
                 "{\"event\":\"tick\"}");
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -30,7 +30,7 @@ class ReplayLogPrivacyTest {
         // when
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try (NetworkMonitor monitor = NetworkMonitor.builder().config(MonitorConfig.defaults())
-                .backend(ReplayBackend.fromLines(lines)).build()) {
+                .backend(ReplayBackendProvider.fromLines(lines)).build()) {
             FlowClient client = monitor.registerClient("c");
             monitor.start();
             client.poll();
@@ -40,7 +40,7 @@ class ReplayLogPrivacyTest {
 
         // then
         String log = captured.toString(StandardCharsets.UTF_8);
-        assertThat(log).contains("replay line 1 skipped (malformed; the reason is logged at DEBUG)")
+        assertThat(log).contains("replay line 1 rejected (the problem is logged at DEBUG)")
                 .doesNotContain(CANARY_DOMAIN).doesNotContain(CANARY_ADDRESS);
     }
 }

@@ -7,7 +7,6 @@ import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
@@ -357,7 +356,7 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<String, Long> telemetry() {
         Map<String, Long> counters = new LinkedHashMap<>();
-        counters.put(Telemetry.RING_BUFFER_DROPPED, kernelCounter(TELEMETRY_RINGBUF_FULL));
+        counters.put(LinuxCounters.RING_BUFFER_DROPPED.name(), kernelCounter(TELEMETRY_RINGBUF_FULL));
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
         counters.put("udp_datagrams_dropped", kernelCounter(TELEMETRY_UDP_LOST));
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());

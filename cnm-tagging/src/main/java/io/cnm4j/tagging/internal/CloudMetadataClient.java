@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.Executors;
 
 /**
  * Asks the instance metadata endpoint for the zone and region: AWS (IMDSv2: a session token from
@@ -29,7 +30,11 @@ public final class CloudMetadataClient {
         this.base = base;
         this.timeout = timeout;
         // metadata endpoints never redirect, and a proxy must not see these requests
-        this.client = HttpClient.newBuilder().connectTimeout(timeout).proxy(HttpClient.Builder.NO_PROXY).build();
+        // the client's own workers get our thread names (its selector thread keeps the JDK's name)
+        this.client = HttpClient.newBuilder().connectTimeout(timeout).proxy(HttpClient.Builder.NO_PROXY)
+                .executor(Executors.newCachedThreadPool(
+                        Thread.ofPlatform().daemon().name("cnm4j-cloud-metadata-http-", 0).factory()))
+                .build();
     }
 
     /** The placement, or empty when no known provider answers. */

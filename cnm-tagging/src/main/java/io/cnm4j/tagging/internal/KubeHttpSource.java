@@ -18,6 +18,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,7 +38,10 @@ public final class KubeHttpSource implements KubernetesSource {
         this.servicesPath = servicesPath;
         this.tokenFile = tokenFile;
         this.timeout = timeout;
-        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout);
+        // The client's own workers get our thread names (its selector thread keeps the JDK's name).
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(timeout)
+                .executor(Executors.newCachedThreadPool(
+                        Thread.ofPlatform().daemon().name("cnm4j-kube-http-", 0).factory()));
         if (caCertificate != null) {
             builder.sslContext(sslContext(caCertificate));
         }

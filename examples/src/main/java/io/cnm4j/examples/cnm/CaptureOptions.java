@@ -3,7 +3,7 @@ package io.cnm4j.examples.cnm;
 import io.cnm4j.core.InvalidConfigException;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,7 +136,7 @@ record CaptureOptions(Duration interval, String backend, Path replay, boolean dn
     NetworkMonitor open(io.cnm4j.core.Tagger... taggers) {
         NetworkMonitor.Builder builder = NetworkMonitor.builder().config(config()).taggers(taggers);
         if (replay != null) {
-            builder.backend(ReplayBackend.fromFile(replay));
+            builder.backend(ReplayBackendProvider.fromFile(replay));
         }
         return builder.build();
     }

@@ -62,14 +62,14 @@ record GraphvizDot(Path executable) {
             } catch (IOException e) {
                 // dot exited early; its exit status and stderr say why.
             }
-        }, Thread.ofVirtual()::start);
+        }, Thread.ofVirtual().name("cnm4j-dot-stdin")::start);
         CompletableFuture<String> errors = CompletableFuture.supplyAsync(() -> {
             try (InputStream stderr = process.getErrorStream()) {
                 return new String(stderr.readAllBytes(), StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, Thread.ofVirtual()::start);
+        }, Thread.ofVirtual().name("cnm4j-dot-stderr")::start);
         byte[] image;
         try (InputStream stdout = process.getInputStream()) {
             image = stdout.readAllBytes();

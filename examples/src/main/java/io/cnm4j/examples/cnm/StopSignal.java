@@ -21,7 +21,7 @@ final class StopSignal implements AutoCloseable {
     private final Deque<AutoCloseable> lastResort = new ConcurrentLinkedDeque<>();
 
     private StopSignal() {
-        hook = new Thread(this::awaitCleanup, "cnm-shutdown");
+        hook = new Thread(this::awaitCleanup, "cnm4j-shutdown");
     }
 
     /** A signal that Ctrl-C (or any JVM shutdown) triggers. */

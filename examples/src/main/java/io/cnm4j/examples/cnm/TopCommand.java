@@ -78,7 +78,7 @@ record TopCommand(CaptureOptions capture, Grouping grouping, List<String> cidrRu
             } catch (IOException closed) {
                 // No keyboard: Ctrl-C still stops.
             }
-        }, "cnm-top-keys");
+        }, "cnm4j-top-keys");
         reader.setDaemon(true);
         reader.start();
     }

@@ -5,6 +5,8 @@ import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.FlowJsonWriter;
 import io.cnm4j.core.FlowListener;
 import io.cnm4j.core.FlowSnapshot;
+import io.cnm4j.core.TelemetryCounter;
+import io.cnm4j.examples.ExporterCounters;
 import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,6 +123,11 @@ public final class KafkaFlowExporter implements FlowListener, AutoCloseable {
     @Override
     public Map<String, Long> telemetry() {
         return Map.of(DROPPED, dropped.get(), SENT, sent.get());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return ExporterCounters.KAFKA;
     }
 
     private void awaitMetadata(Duration wait) {

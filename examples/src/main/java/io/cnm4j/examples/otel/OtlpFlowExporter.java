@@ -6,6 +6,8 @@ import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.Errno;
 import io.cnm4j.core.FlowListener;
 import io.cnm4j.core.FlowSnapshot;
+import io.cnm4j.core.TelemetryCounter;
+import io.cnm4j.examples.ExporterCounters;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.LongCounter;
 import io.opentelemetry.api.metrics.Meter;
@@ -16,6 +18,7 @@ import io.opentelemetry.sdk.metrics.export.AggregationTemporalitySelector;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
 import io.opentelemetry.sdk.resources.Resource;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -139,6 +142,11 @@ public final class OtlpFlowExporter implements FlowListener, AutoCloseable {
     @Override
     public Map<String, Long> telemetry() {
         return Map.of(EXPORTS_FAILED, exportsFailed.get());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return ExporterCounters.OTLP;
     }
 
     /** Sends what was recorded since the last export, then stops the SDK (waits up to 10 s). */

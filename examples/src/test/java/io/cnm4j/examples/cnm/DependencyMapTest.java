@@ -8,7 +8,7 @@ import io.cnm4j.core.Direction;
 import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.NetworkMonitor;
 import io.cnm4j.core.Protocol;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import io.cnm4j.examples.cnm.DependencyMap.Edge;
 import io.cnm4j.examples.cnm.DependencyMap.Node;
 import io.cnm4j.examples.cnm.DependencyMap.NodeKind;
@@ -23,7 +23,7 @@ class DependencyMapTest {
     private static DependencyMap replayedMap() {
         DependencyMap map = new DependencyMap(pid -> COMMS.getOrDefault(pid, ""));
         try (NetworkMonitor monitor = NetworkMonitor.builder()
-                .backend(ReplayBackend.fromFile(TestFiles.replay("map.jsonl"))).build()) {
+                .backend(ReplayBackendProvider.fromFile(TestFiles.replay("map.jsonl"))).build()) {
             FlowClient client = monitor.registerClient("test");
             monitor.start();
             map.add(client.poll());

@@ -8,8 +8,10 @@ import io.cnm4j.core.ConnectionStats;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.FlowSnapshot;
+import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.Protocol;
 import io.cnm4j.core.Telemetry;
+import io.cnm4j.linux.internal.LinuxCounters;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +33,8 @@ class TopViewTest {
         return new FlowSnapshot(Snapshots.T0, "replay", connections,
                 List.of(dns("10.0.0.53", "api.internal", 0, 100), dns("10.0.0.54", "api.internal", 0, 120),
                         dns("10.0.0.53", "example.com", 0, 150, 3, 240, -1, 0)),
-                Telemetry.of(Map.of("queue_dropped", 3L, "events_applied", 100L, "ring_buffer_dropped", 2L)));
+                Telemetry.of(Map.of(MonitorCounters.QUEUE_DROPPED, 3L, MonitorCounters.EVENTS_APPLIED, 100L,
+                        LinuxCounters.RING_BUFFER_DROPPED, 2L)));
     }
 
     @Test

@@ -41,7 +41,7 @@ class WatchCommandTest {
                 "rcodes", ordered("0", 1L, "3", 1L), "timeouts", 0L, "success_latency_us_sum", 150L,
                 "failure_latency_us_sum", 240L, "latency_us_p50", 150L, "latency_us_p99", 240L));
         assertThat(lines.get(2)).containsEntry("backend", "replay").containsEntry("queue_dropped", 0L)
-                .containsEntry("replay_malformed_lines", 0L);
+                .containsEntry("replay_rejected_lines", 0L);
 
         assertThat(withoutTs(lines.get(3))).containsExactlyEntriesOf(connection(Map.ofEntries(
                 Map.entry("lport", 40000L), Map.entry("raddr", "93.184.216.34"), Map.entry("rport", 443L),

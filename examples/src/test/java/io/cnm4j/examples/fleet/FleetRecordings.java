@@ -5,7 +5,7 @@ import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowJsonWriter;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.io.StringWriter;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,7 +26,7 @@ public final class FleetRecordings {
     public record Host(String name, Map<String, String> tags, List<String> replay) {
         /** The monitor of this host over its replay. */
         NetworkMonitor monitor() {
-            return NetworkMonitor.builder().backend(ReplayBackend.fromLines(replay)).taggers(key -> tags).build();
+            return NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(replay)).taggers(key -> tags).build();
         }
 
         /**

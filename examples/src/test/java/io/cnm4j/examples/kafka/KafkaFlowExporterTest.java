@@ -8,7 +8,8 @@ import io.cnm4j.core.FlowListener;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.TelemetryCounter;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import java.io.StringWriter;
 import java.time.Duration;
 import java.util.List;
@@ -64,7 +65,7 @@ class KafkaFlowExporterTest {
         // given: a replayed host with a service tag, read in two intervals
         StringWriter expected = new StringWriter();
         List<FlowSnapshot> snapshots;
-        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS))
+        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(TWO_INTERVALS))
                 .taggers(key -> Map.of("service", "checkout")).build();
                 KafkaFlowExporter exporter = exporter("a", Map.of())) {
             FlowClient client = monitor.registerClient("export");
@@ -118,7 +119,7 @@ class KafkaFlowExporterTest {
     @Order(2)
     void withoutAnyBrokerEveryRecordIsDroppedAtOnce() {
         // given: nothing listens on loopback port 1, so the producer never gets metadata
-        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS)).build();
+        try (NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(TWO_INTERVALS)).build();
                 KafkaFlowExporter exporter = KafkaFlowExporter.create("127.0.0.1:1", ExportTopics.named("c"), "web-1",
                         Map.of(), Duration.ZERO)) {
             FlowClient client = monitor.registerClient("export");
@@ -147,7 +148,7 @@ class KafkaFlowExporterTest {
         List<Long> droppedSeen = new CopyOnWriteArrayList<>();
         try (NetworkMonitor monitor = NetworkMonitor.builder()
                 .config(MonitorConfig.builder().interval(Duration.ofMillis(100)).build())
-                .backend(ReplayBackend.fromLines(TWO_INTERVALS)).build()) {
+                .backend(ReplayBackendProvider.fromLines(TWO_INTERVALS)).build()) {
             monitor.addListener(timed);
             monitor.addListener(s -> droppedSeen.add(s.telemetry().get(KafkaFlowExporter.DROPPED)));
             monitor.start();
@@ -197,6 +198,11 @@ class KafkaFlowExporterTest {
         @Override
         public Map<String, Long> telemetry() {
             return exporter.telemetry();
+        }
+
+        @Override
+        public List<TelemetryCounter> telemetryCounters() {
+            return exporter.telemetryCounters();
         }
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.NetworkMonitor;
-import io.cnm4j.core.replay.ReplayBackend;
+import io.cnm4j.core.replay.ReplayBackendProvider;
 import io.cnm4j.examples.otel.OtlpReceiver.Point;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import java.util.List;
@@ -45,7 +45,7 @@ class OtlpFlowExporterTest {
     /** Exports the two replayed intervals, one snapshot at a time, and returns the two requests. */
     private static List<ExportMetricsServiceRequest> export(OtlpFlowExporter.Temporality temporality) throws Exception {
         try (OtlpReceiver receiver = new OtlpReceiver();
-                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS))
+                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(TWO_INTERVALS))
                         .taggers(key -> Map.of("zone", "eu-1a")).build()) {
             FlowClient client = monitor.registerClient("otlp");
             monitor.start();
@@ -119,7 +119,7 @@ class OtlpFlowExporterTest {
     void aRejectedExportIsCountedAsFailed() throws Exception {
         // given: a collector that rejects every request
         try (OtlpReceiver receiver = new OtlpReceiver(400);
-                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackend.fromLines(TWO_INTERVALS)).build();
+                NetworkMonitor monitor = NetworkMonitor.builder().backend(ReplayBackendProvider.fromLines(TWO_INTERVALS)).build();
                 OtlpFlowExporter exporter = new OtlpFlowExporter(receiver.endpoint(), "web-1",
                         OtlpFlowExporter.Temporality.DELTA)) {
             FlowClient client = monitor.registerClient("otlp");

@@ -39,7 +39,7 @@ public final class NatResolver implements AutoCloseable {
     private static final long FIRST_NAMESPACE_WAIT_NANOS = 250_000_000L;
     private static final long CATCH_UP_NANOS = 100_000_000L;
 
-    /** Telemetry names; those ending in {@code _dropped}/{@code _failed} count lost translations. */
+    /** Telemetry names, declared with their kinds in {@code LinuxCounters.CONNTRACK}. */
     public static final String EVENTS = "conntrack_events";
     public static final String DUMPED = "conntrack_dumped";
     public static final String REDUMPS = "conntrack_redumps";

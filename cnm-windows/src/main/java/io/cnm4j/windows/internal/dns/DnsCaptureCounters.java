@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * The capture's own counters, written by the capture thread only and copied into its published
- * telemetry. Names ending in {@code _dropped} are lost packets.
+ * telemetry, declared in {@code WindowsCounters} and {@code DnsCounters}.
  */
 final class DnsCaptureCounters {
     long packetsReceived;

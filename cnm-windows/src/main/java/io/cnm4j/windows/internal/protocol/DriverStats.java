@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Decodes the driver's {@code STATS} block (GETSTATS) into telemetry counters named
  * {@code driver_<field>}. The two flow-table limits the driver drops flows at are loss, and are
- * exported under names ending in {@code _dropped} so that {@code Telemetry.totalLoss()} counts them;
+ * exported under names ending in {@code _dropped}, declared as loss in {@code WindowsCounters};
  * so is the transport's {@code read_packets_skipped} (DNS packets lost for lack of pending reads).
  */
 public final class DriverStats {

@@ -15,7 +15,7 @@ public enum FlowRecordDefect {
 
     /**
      * The telemetry counter name, such as {@code driver_bad_protocol_records_dropped}: a rejected
-     * record is lost data, so the name ends in {@code _dropped}.
+     * record is lost data, declared as loss in {@code WindowsCounters}.
      */
     public String counterName() {
         return "driver_bad_" + name().toLowerCase(Locale.ROOT) + "_records_dropped";

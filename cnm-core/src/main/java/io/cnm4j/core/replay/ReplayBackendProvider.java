@@ -5,6 +5,7 @@ import io.cnm4j.core.DnsStatsKey;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.TelemetryCounter;
 import io.cnm4j.core.internal.LogText;
 import io.cnm4j.core.internal.ReplayLine;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
@@ -31,45 +32,55 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A backend that replays recorded events from JSON lines instead of capturing, so that a
- * collector can be tested without a kernel. Pass it to {@code NetworkMonitor.builder().backend(…)}.
+ * Provides a backend that replays recorded events from JSON lines instead of capturing, so that
+ * a collector can be tested without a kernel. Pass it to {@code NetworkMonitor.builder().backend(…)}.
  *
  * <p>Each line is one object with an {@code "event"} field:
  * <ul>
- *   <li>{@code "update"}: a live flow's monotonic counters ({@code flow_id} or {@code cookie},
- *       {@code proto}, {@code family}, {@code laddr}, {@code lport}, {@code raddr}, {@code rport},
+ *   <li>{@code "update"}: a live flow's monotonic counters; required: {@code cookie}, {@code proto},
+ *       {@code family}, {@code laddr}, {@code lport}, {@code raddr}, {@code rport} (addresses of
+ *       the family); optional (0 when absent): {@code flow_id} (default: the cookie),
  *       {@code pid}, {@code netns}, {@code direction}, {@code bytes_sent}, {@code bytes_recv},
  *       {@code packets_sent}, {@code packets_recv}, {@code retransmits}, {@code established},
  *       {@code rtt_us}, {@code rtt_var_us}, {@code start_ns}, {@code ts_ns}, and the process facts
  *       the kernel captures with the PID: {@code comm} (process name, truncated to 16 bytes) and
  *       {@code cgroup_id} (cgroup v2 id), both optional);</li>
  *   <li>{@code "closed"}: the same fields with the final counters, plus {@code errno} for a failure;</li>
- *   <li>{@code "dns"}: one DNS response ({@code client}, {@code server}, {@code domain},
- *       {@code qtype}, {@code rcode}, {@code latency_us}) or {@code "timeout":true};</li>
+ *   <li>{@code "dns"}: one DNS response ({@code client}, {@code server}, {@code domain}, optional
+ *       {@code qtype} (default A), then {@code rcode} and {@code latency_us}, or {@code "timeout":true});</li>
  *   <li>{@code "tick"}: the end of an interval: each collection (a poll or a listener interval)
  *       replays the lines up to the next tick.</li>
  * </ul>
- * Closed events go through the monitor's ingestion queue like a real backend's. A malformed
- * line is skipped, logged with its number and counted as {@code replay_malformed_lines}; the
- * other lines are replayed. Blank lines and lines starting with {@code #} are ignored.
+ * Connection records go through the monitor's ingestion queue like a real backend's closed
+ * events, all of them, so that they are applied in file order. An incomplete or invalid line
+ * (not JSON, a missing or repeated field, an unknown field, a number out of range, an address of
+ * the other family) is rejected as a {@link ReplayRecordException} naming its line: it is logged
+ * (its number at WARN, the problem at DEBUG, since it may quote recorded addresses), counted as
+ * {@code replay_rejected_lines}, and the other lines are replayed. DNS statistics wait for the
+ * collection in a map of at most {@code max_dns_stats} keys; records of further keys are counted
+ * as {@code replay_dns_stats_dropped}. Blank lines and lines starting with {@code #} are ignored.
  */
-public final class ReplayBackend implements FlowBackendProvider {
-    /** Telemetry counter of lines that could not be replayed. */
-    public static final String MALFORMED_LINES = "replay_malformed_lines";
+public final class ReplayBackendProvider implements FlowBackendProvider {
+    /** Lines rejected as incomplete or invalid records. */
+    public static final TelemetryCounter REJECTED_LINES = TelemetryCounter.loss("replay_rejected_lines",
+            "replay lines rejected as incomplete or invalid records (logged with their line number)");
+    /** DNS records of keys beyond the bounded map of one collection. */
+    public static final TelemetryCounter DNS_STATS_DROPPED = TelemetryCounter.loss("replay_dns_stats_dropped",
+            "replayed DNS records dropped because one interval already held max_dns_stats keys");
 
-    private static final Logger LOG = LoggerFactory.getLogger(ReplayBackend.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ReplayBackendProvider.class);
 
     private final String source;
     private final Supplier<BufferedReader> opener;
 
-    private ReplayBackend(String source, Supplier<BufferedReader> opener) {
+    private ReplayBackendProvider(String source, Supplier<BufferedReader> opener) {
         this.source = source;
         this.opener = opener;
     }
 
     /** Replays a JSON-lines file (UTF-8). */
-    public static ReplayBackend fromFile(Path file) {
-        return new ReplayBackend(file.toString(), () -> {
+    public static ReplayBackendProvider fromFile(Path file) {
+        return new ReplayBackendProvider(file.toString(), () -> {
             try {
                 return Files.newBufferedReader(file, StandardCharsets.UTF_8);
             } catch (IOException e) {
@@ -79,9 +90,9 @@ public final class ReplayBackend implements FlowBackendProvider {
     }
 
     /** Replays lines held in memory. */
-    public static ReplayBackend fromLines(List<String> lines) {
+    public static ReplayBackendProvider fromLines(List<String> lines) {
         String text = String.join("\n", lines);
-        return new ReplayBackend("memory", () -> new BufferedReader(new StringReader(text)));
+        return new ReplayBackendProvider("memory", () -> new BufferedReader(new StringReader(text)));
     }
 
     @Override
@@ -101,22 +112,30 @@ public final class ReplayBackend implements FlowBackendProvider {
 
     @Override
     public FlowBackend open(BackendContext context) {
-        return new Replayer(opener.get(), context.events());
+        return new Replayer(opener.get(), context.events(), context.config().maxDnsStats());
+    }
+
+    @Override
+    public List<TelemetryCounter> telemetryCounters() {
+        return List.of(REJECTED_LINES, DNS_STATS_DROPPED);
     }
 
     private static final class Replayer implements FlowBackend {
         private final BufferedReader reader;
         private final ConnectionEventSink sink;
+        private final int maxDnsStats;
         private final ReplayLine line = new ReplayLine();
         private final Map<DnsStatsKey, DnsStats.Builder> dns = new LinkedHashMap<>();
         private long lineNumber;
-        private long malformed;
+        private long rejected;
+        private long dnsDropped;
         private boolean started;
         private boolean closed;
 
-        Replayer(BufferedReader reader, ConnectionEventSink sink) {
+        Replayer(BufferedReader reader, ConnectionEventSink sink, int maxDnsStats) {
             this.reader = reader;
             this.sink = sink;
+            this.maxDnsStats = maxDnsStats;
         }
 
         @Override
@@ -126,6 +145,8 @@ public final class ReplayBackend implements FlowBackendProvider {
 
         @Override
         public void readActive(ActiveConnectionConsumer consumer) {
+            // Records go through the sink, not the consumer, so that updates and closes of one
+            // tick are applied in file order (the monitor drains the queue after this read).
             if (!started || closed) {
                 return;
             }
@@ -137,35 +158,43 @@ public final class ReplayBackend implements FlowBackendProvider {
                         continue;
                     }
                     try {
-                        line.parse(text);
-                    } catch (IllegalArgumentException e) {
-                        malformed++;
-                        // The reason may quote the line (recorded addresses, domains): DEBUG only.
-                        LOG.warn("replay line {} skipped (malformed; the reason is logged at DEBUG)", lineNumber);
-                        LOG.debug("replay line {} skipped: {}", lineNumber, LogText.escape(e.getMessage()));
+                        line.parse(text, lineNumber);
+                    } catch (ReplayRecordException e) {
+                        rejected++;
+                        // The problem may quote the line (recorded addresses, domains): DEBUG only.
+                        LOG.warn("replay line {} rejected (the problem is logged at DEBUG)", e.lineNumber());
+                        LOG.debug("replay line {} rejected: {}", e.lineNumber(), LogText.escape(e.problem()));
                         continue;
                     }
                     if (line.kind() == ReplayLine.Kind.TICK) {
                         return;
                     }
-                    replay(consumer);
+                    replay();
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("reading replay input failed at line " + lineNumber, e);
             }
         }
 
-        private void replay(ActiveConnectionConsumer consumer) {
+        private void replay() {
             switch (line.kind()) {
-                case UPDATE -> consumer.accept(line.event());
-                case CLOSED -> {
+                case UPDATE, CLOSED -> {
                     ConnectionEvent event = sink.claim();
                     if (event != null) {
                         sink.publish(event.copyFrom(line.event()));
                     }
                 }
                 case DNS -> {
-                    DnsStats.Builder stats = dns.computeIfAbsent(line.dnsKey(), DnsStats::builder);
+                    DnsStatsKey key = line.dnsKey();
+                    DnsStats.Builder stats = dns.get(key);
+                    if (stats == null) {
+                        if (dns.size() >= maxDnsStats) {
+                            dnsDropped++;
+                            return;
+                        }
+                        stats = DnsStats.builder(key);
+                        dns.put(key, stats);
+                    }
                     if (line.dnsTimeout()) {
                         stats.timeout();
                     } else {
@@ -196,7 +225,7 @@ public final class ReplayBackend implements FlowBackendProvider {
 
         @Override
         public Map<String, Long> telemetry() {
-            return Map.of(MALFORMED_LINES, malformed);
+            return Map.of(REJECTED_LINES.name(), rejected, DNS_STATS_DROPPED.name(), dnsDropped);
         }
 
         @Override
