@@ -2,8 +2,8 @@ package io.cnm4j.linux.internal.conntrack;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
 import java.lang.foreign.MemorySegment;
@@ -89,7 +89,7 @@ final class ConntrackNamespace implements AutoCloseable {
             try {
                 length = events.receive(0);
             } catch (NativeCallException e) {
-                if (e.errno() == ErrnoNames.ENOBUFS) {
+                if (e.errno() == LinuxErrno.ENOBUFS) {
                     counters.overruns.incrementAndGet();
                     needsDump = true;
                     return false;
@@ -133,7 +133,7 @@ final class ConntrackNamespace implements AutoCloseable {
                 throw new NativeCallException("ctnetlink dump", -status);
             }
         }
-        throw new NativeCallException("ctnetlink dump (no end within 30 s)", ErrnoNames.EAGAIN);
+        throw new NativeCallException("ctnetlink dump (no end within 30 s)", LinuxErrno.EAGAIN);
     }
 
     /** Returns {@link #MORE}, {@link #DONE} or a negative errno the kernel answered with. */

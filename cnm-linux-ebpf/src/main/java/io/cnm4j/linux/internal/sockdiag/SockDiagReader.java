@@ -3,8 +3,8 @@ package io.cnm4j.linux.internal.sockdiag;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
 import java.lang.foreign.MemorySegment;
@@ -64,7 +64,7 @@ final class SockDiagReader implements AutoCloseable {
                 throw new NativeCallException("sock_diag dump", -status);
             }
         }
-        throw new NativeCallException("sock_diag dump (no end within 10 s)", ErrnoNames.EAGAIN);
+        throw new NativeCallException("sock_diag dump (no end within 10 s)", LinuxErrno.EAGAIN);
     }
 
     private int datagram(MemorySegment buffer, int length, Visitor visitor) {

@@ -11,6 +11,7 @@ import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.InfoLogCanaries;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import java.io.IOException;
@@ -430,7 +431,7 @@ class DnsCaptureIT {
         if (problem == null) {
             try (DnsCapture probe = DnsCapture.open(MonitorConfig.defaults())) {
                 probe.telemetry();
-            } catch (PacketSocketException e) {
+            } catch (NativeCallException e) {
                 problem = e.getMessage();
             }
         }

@@ -9,6 +9,7 @@ import io.cnm4j.core.Feature;
 import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.InfoLogCanaries;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.EbpfHostCheck;
@@ -103,7 +104,7 @@ class LoopbackDnsIT {
         if (problem == null) {
             try (DnsCapture probe = DnsCapture.open(MonitorConfig.defaults())) {
                 probe.telemetry();
-            } catch (PacketSocketException e) {
+            } catch (NativeCallException e) {
                 problem = e.getMessage();
             }
         }
