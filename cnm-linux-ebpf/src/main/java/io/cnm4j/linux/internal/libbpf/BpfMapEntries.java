@@ -117,11 +117,11 @@ public final class BpfMapEntries {
         boolean fromStart = true;
         while (true) {
             count.set(JAVA_INT, 0, batchCapacity);
+            MemorySegment startAfter = fromStart ? MemorySegment.NULL : batchPosition;
             int result;
             try {
-                result = (int) LibBpf.MapElements.LOOKUP_BATCH.invokeExact(mapFd,
-                        fromStart ? MemorySegment.NULL : batchPosition, batchPosition, keys, values, count,
-                        MemorySegment.NULL);
+                result = (int) LibBpf.MapElements.LOOKUP_BATCH.invokeExact(mapFd, startAfter, batchPosition, keys,
+                        values, count, MemorySegment.NULL);
             } catch (Throwable t) {
                 throw NativeLibrary.propagate(t);
             }
