@@ -24,9 +24,9 @@ import java.util.Optional;
  *
  * <p>Lifecycle: {@link #open} from the bytes of a compiled {@code .bpf.o}; adjust it ({@link #map}
  * sizes, {@link #program} autoload); {@link #load()} it into the kernel; attach its programs and read
- * its maps. {@link #close()} then releases, in order, the ring buffer readers, hash map helpers and
- * links created here (whether or not their users closed them already), the kernel programs and maps,
- * and the memory holding the ELF image. Closing twice is harmless.
+ * its maps. {@link #close()} then releases, in order, the ring buffer readers, map-entry readers and
+ * links created here (their only closer: users never close the readers), the kernel programs and
+ * maps, and the memory holding the ELF image. Closing twice is harmless.
  *
  * <p>Owns its native object and that memory. Thread-safe: every method is serialized on this
  * instance, so {@code close()} may come from another thread than the one that loaded it.
@@ -61,7 +61,7 @@ public final class BpfObject implements AutoCloseable {
     /** Holds the ELF image and the name: libbpf keeps pointers into the image until load ends. */
     private final Arena arena;
     private final MemorySegment object;
-    /** Closes the readers, hash maps and links created from this object; run before it, in reverse order. */
+    /** Closes the readers and links created from this object; run before it, in reverse order. */
     private final List<Runnable> dependentClosers = new ArrayList<>();
     private boolean loadAttempted;
     private boolean loaded;
@@ -192,7 +192,7 @@ public final class BpfObject implements AutoCloseable {
 
     /**
      * Starts reading a {@code BPF_MAP_TYPE_RINGBUF} map. The reader belongs to this object, which
-     * closes it at the latest when it closes itself.
+     * alone closes it, when it closes itself.
      *
      * @param handler receives every record on the thread that polls the reader
      */
@@ -234,7 +234,7 @@ public final class BpfObject implements AutoCloseable {
     /**
      * Opens batch access to a {@code BPF_MAP_TYPE_HASH}, {@code BPF_MAP_TYPE_LRU_HASH} or
      * {@code BPF_MAP_TYPE_ARRAY} map (arrays support the same lookups and batch reads). The
-     * helper belongs to this object, which closes it at the latest when it closes itself.
+     * reader belongs to this object, which alone closes it, when it closes itself.
      *
      * @param batchCapacity how many entries one batch reads; its key and value buffers are sized for it
      */
