@@ -58,7 +58,7 @@ class BackendCloseRaceIT {
             for _ in range(count):
                 clients.append(socket.create_connection(listener.getsockname()))
                 servers.append(listener.accept()[0])
-            print(listener.getsockname()[1], flush=True)
+            print("ready", flush=True)
             ends = clients + servers
             for line in sys.stdin:
                 for end in ends:
@@ -72,12 +72,14 @@ class BackendCloseRaceIT {
         MonitorConfig config = MonitorConfig.builder().maxTrackedConnections(131_072).build();
         List<PythonScript> holders = new ArrayList<>();
         try {
-            Set<Integer> ports = new HashSet<>();
+            Set<Integer> pids = new HashSet<>();
             for (int i = 0; i < PROCESSES; i++) {
-                holders.add(PythonScript.start(CONNECTIONS_SCRIPT, CONNECTIONS_PER_PROCESS));
+                PythonScript holder = PythonScript.start(CONNECTIONS_SCRIPT, CONNECTIONS_PER_PROCESS);
+                holders.add(holder);
+                pids.add(Math.toIntExact(holder.process().pid()));
             }
             for (PythonScript holder : holders) {
-                ports.add(Integer.parseInt(holder.nextLine().trim()));
+                assertThat(holder.nextLine().trim()).isEqualTo("ready");
             }
             EventPipeline pipeline = new EventPipeline(1024);
             ProcessBpfResources before = ProcessBpfResources.ofThisProcess();
@@ -85,7 +87,7 @@ class BackendCloseRaceIT {
             long started = System.nanoTime();
 
             for (int round = 1; round <= ROUNDS; round++) {
-                runRound(round, config, pipeline, holders, ports, before, descriptorsBefore);
+                runRound(round, config, pipeline, holders, pids, before, descriptorsBefore);
             }
 
             System.out.printf("BackendCloseRaceIT: %d rounds with %d live flows in %d s%n", ROUNDS, LIVE_FLOWS,
@@ -98,7 +100,7 @@ class BackendCloseRaceIT {
     }
 
     private static void runRound(int round, MonitorConfig config, EventPipeline pipeline, List<PythonScript> holders,
-            Set<Integer> ports, ProcessBpfResources before, long descriptorsBefore) throws Exception {
+            Set<Integer> pids, ProcessBpfResources before, long descriptorsBefore) throws Exception {
         EbpfBackend backend = EbpfBackend.open(new BackendContext(config, pipeline));
         backend.start();
         ProcessBpfResources ours = ProcessBpfResources.ofThisProcess().minus(before);
@@ -107,7 +109,7 @@ class BackendCloseRaceIT {
         assertThat(ours.linkIds()).as("round %d: links", round).isNotEmpty();
         sweep(holders);
 
-        MapReader reader = new MapReader(backend, ports);
+        MapReader reader = new MapReader(backend, pids);
         Thread readerThread = Thread.ofPlatform().name("cnm4j-test-map-reader").start(reader);
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (reader.largestRead < LIVE_FLOWS && reader.failure.get() == null && System.nanoTime() < deadline) {
@@ -131,19 +133,19 @@ class BackendCloseRaceIT {
         assertEventuallyNoneListed(round, "link", ours.linkIds());
     }
 
-    /** Reads the backend's maps again and again until told to stop, counting the flows of our connections. */
+    /** Reads the backend's maps again and again until told to stop, counting the flows of our child processes. */
     private static final class MapReader implements Runnable {
         private final EbpfBackend backend;
-        private final Set<Integer> ports;
+        private final Set<Integer> pids;
         final AtomicReference<Throwable> failure = new AtomicReference<>();
         volatile boolean stop;
         volatile int largestRead;
         volatile long lastReadNanos;
         private int counted;
 
-        MapReader(EbpfBackend backend, Set<Integer> ports) {
+        MapReader(EbpfBackend backend, Set<Integer> pids) {
             this.backend = backend;
-            this.ports = ports;
+            this.pids = pids;
         }
 
         @Override
@@ -163,7 +165,7 @@ class BackendCloseRaceIT {
         }
 
         private void count(ConnectionEvent flow) {
-            if (ports.contains(flow.localPort()) || ports.contains(flow.remotePort())) {
+            if (pids.contains(flow.pid())) {
                 counted++;
             }
         }
