@@ -168,20 +168,28 @@ public final class NetworkMonitor implements AutoCloseable {
         }
     }
 
-    /** Removes a push consumer added with {@link #addListener}. */
+    /**
+     * Removes a push consumer added with {@link #addListener}. Safe at any time, even from a
+     * listener, a tagger or a backend during a delivery: the other listeners still get their snapshot.
+     */
     public void removeListener(FlowListener listener) {
-        for (ListenerDispatcher dispatcher : listeners) {
-            if (dispatcher.listener() == listener) {
-                listeners.remove(dispatcher);
-                dispatcher.shutdown();
-                lock.lock();
-                try {
+        List<ListenerDispatcher> removed = new ArrayList<>();
+        lock.lock();
+        try {
+            // Retired and unregistered under the lock, so a delivery pass never meets half of a removal.
+            for (ListenerDispatcher dispatcher : listeners) {
+                if (dispatcher.listener() == listener) {
+                    dispatcher.retire();
+                    listeners.remove(dispatcher);
                     engine.unregisterClient(dispatcher.clientId());
-                } finally {
-                    lock.unlock();
+                    removed.add(dispatcher);
                 }
             }
+        } finally {
+            lock.unlock();
         }
+        // Outside the lock: waiting for the listener's running call must not hold up collection.
+        removed.forEach(ListenerDispatcher::shutdown);
     }
 
     /**
@@ -267,6 +275,9 @@ public final class NetworkMonitor implements AutoCloseable {
         try {
             collectLocked();
             for (ListenerDispatcher dispatcher : listeners) {
+                if (dispatcher.isRetired()) {
+                    continue;
+                }
                 if (dispatcher.isIdle()) {
                     dispatcher.deliver(snapshotLocked(dispatcher.clientId()));
                 } else {

@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs one listener on its own daemon thread, one snapshot at a time, so that a slow or
  * throwing listener affects nobody else. The collecting thread asks {@link #isIdle()} before
- * building the listener's snapshot; a busy listener simply reads later, losing nothing.
+ * building the listener's snapshot; a busy listener simply reads later, losing nothing. A removed
+ * listener is {@link #retire() retired} first, under the monitor's lock, so that a delivery pass
+ * already iterating over it skips it instead of failing for the listeners after it.
  */
 public final class ListenerDispatcher {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerDispatcher.class);
@@ -23,6 +25,7 @@ public final class ListenerDispatcher {
     private final ExecutorService thread;
     private final AtomicBoolean busy = new AtomicBoolean();
     private final AtomicLong failures;
+    private volatile boolean retired;
 
     public ListenerDispatcher(FlowListener listener, String clientId, AtomicLong failures) {
         this.listener = listener;
@@ -48,8 +51,21 @@ public final class ListenerDispatcher {
         return !busy.get();
     }
 
-    /** Hands a snapshot to the listener's thread; call only when {@link #isIdle()}. */
+    /** Marks the listener removed: it receives nothing more, though its thread may still finish a call. */
+    public void retire() {
+        retired = true;
+    }
+
+    /** True once {@link #retire()} was called. */
+    public boolean isRetired() {
+        return retired;
+    }
+
+    /** Hands a snapshot to the listener's thread; call only when {@link #isIdle()} and not retired. */
     public void deliver(FlowSnapshot snapshot) {
+        if (retired) {
+            return;
+        }
         busy.set(true);
         thread.execute(() -> {
             try {
@@ -63,8 +79,9 @@ public final class ListenerDispatcher {
         });
     }
 
-    /** Stops the listener's thread, letting a running call finish for up to a second. */
+    /** Retires the listener and stops its thread, letting a running call finish for up to a second. */
     public void shutdown() {
+        retire();
         thread.shutdown();
         try {
             thread.awaitTermination(1, TimeUnit.SECONDS);

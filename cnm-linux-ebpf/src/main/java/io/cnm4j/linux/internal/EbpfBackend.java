@@ -8,6 +8,7 @@ import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.WorkerRunner;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.BackendContext;
 import io.cnm4j.core.spi.ConnectionEvent;
@@ -15,9 +16,7 @@ import io.cnm4j.core.spi.ConnectionEventSink;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.dns.DnsCapture;
-import io.cnm4j.linux.internal.dns.PacketSocketException;
-import io.cnm4j.linux.internal.libbpf.BpfException;
-import io.cnm4j.linux.internal.libbpf.BpfHashMap;
+import io.cnm4j.linux.internal.libbpf.BpfMapEntries;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
 import io.cnm4j.linux.internal.libbpf.LibBpf;
 import io.cnm4j.linux.internal.libbpf.RingBufferReader;
@@ -44,8 +43,14 @@ import org.slf4j.LoggerFactory;
  * {@link ConnectionEvent}s on a polling thread, and reads the live TCP and UDP maps in batches at
  * every collection.
  *
- * <p>Owns the BPF object (and through it every program, map, link and the ring buffer) and the
- * DNS packet capture; all of them are freed by {@link #close()}.
+ * <p>Owns the BPF object (which alone owns and frees every program, map, link, map reader and the
+ * ring buffer reader), the DNS packet capture and the off-heap scratch; all of them are freed by
+ * {@link #close()}.
+ *
+ * <p>Threads: {@link #readActive}, {@link #telemetry()} and {@link #close()} hold this backend's
+ * lock, so closing never frees memory or descriptors under a map read; the ring-buffer thread is
+ * stopped by {@code close()} before the object closes, and the reader waits for a poll in
+ * progress. Closing is idempotent, and a close that failed part-way is completed by the next one.
  */
 public final class EbpfBackend implements FlowBackend {
     private static final Logger LOG = LoggerFactory.getLogger(EbpfBackend.class);
@@ -65,10 +70,10 @@ public final class EbpfBackend implements FlowBackend {
     private final ConnectionEventSink sink;
     private final BpfObject object;
     private final ProgramVariant variant;
-    private final BpfHashMap tcpLive;
-    private final BpfHashMap udpStats;
-    private final BpfHashMap udpOverflow;
-    private final BpfHashMap telemetryMap;
+    private final BpfMapEntries tcpLive;
+    private final BpfMapEntries udpStats;
+    private final BpfMapEntries udpOverflow;
+    private final BpfMapEntries telemetryMap;
     private final RingBufferReader closedEvents;
     private final ConnRecordDecoder decoder;
     private final DirectionResolver directions = new DirectionResolver();
@@ -93,10 +98,11 @@ public final class EbpfBackend implements FlowBackend {
     private volatile long malformedRecords;
     private volatile boolean running;
     private final WorkerRunner poller;
+    /** Guarded by this backend's lock, like every use of the maps and the scratch memory. */
     private boolean closed;
 
     private EbpfBackend(BackendContext context, BpfObject object, ProgramVariant variant, Path cgroupRoot,
-            DnsCapture dns, String dnsProblem) throws BpfException {
+            DnsCapture dns, String dnsProblem) throws NativeCallException {
         this.sink = context.events();
         // No idle park: poll() itself waits for records up to RING_POLL_TIMEOUT.
         this.poller = new WorkerRunner("ebpf-ringbuf", 0, POLLER_MAX_CONSECUTIVE_FAILURES, this::pollClosedEvents);
@@ -109,10 +115,10 @@ public final class EbpfBackend implements FlowBackend {
         Instant now = Instant.now();
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
-        this.tcpLive = object.openHashMap("tcp_live", BATCH_ENTRIES);
-        this.udpStats = object.openHashMap("udp_stats", BATCH_ENTRIES);
-        this.udpOverflow = object.openHashMap("udp_overflow", BATCH_ENTRIES);
-        this.telemetryMap = object.openHashMap("telemetry", 1);
+        this.tcpLive = object.openEntries("tcp_live", BATCH_ENTRIES);
+        this.udpStats = object.openEntries("udp_stats", BATCH_ENTRIES);
+        this.udpOverflow = object.openEntries("udp_overflow", BATCH_ENTRIES);
+        this.telemetryMap = object.openEntries("telemetry", 1);
         this.closedEvents = object.openRingBuffer("closed_events", this::onClosedRecord);
         this.deleteKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
         this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
@@ -148,13 +154,13 @@ public final class EbpfBackend implements FlowBackend {
                 try {
                     dns = DnsCapture.open(config);
                     dnsProblem = null;
-                } catch (PacketSocketException e) {
+                } catch (NativeCallException e) {
                     dnsProblem = "DNS packet capture unavailable: " + e.getMessage();
                     LOG.warn("{}; connections are still captured", dnsProblem);
                 }
             }
             return new EbpfBackend(context, object, variant, cgroupRoot, dns, dnsProblem);
-        } catch (BpfException | RuntimeException e) {
+        } catch (NativeCallException | RuntimeException e) {
             if (dns != null) {
                 dns.close();
             }
@@ -191,7 +197,7 @@ public final class EbpfBackend implements FlowBackend {
     public void start() {
         try {
             object.attachAll(cgroupRoot);
-        } catch (BpfException e) {
+        } catch (NativeCallException e) {
             throw new IllegalStateException("eBPF backend could not attach: " + e.getMessage(), e);
         }
         if (dns != null) {
@@ -202,7 +208,7 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     /** Ring-buffer thread: one duty cycle of the poller; returns the records consumed. */
-    private int pollClosedEvents() throws BpfException {
+    private int pollClosedEvents() throws NativeCallException {
         // The kernel side submits without wakeups until the ring is a quarter full, so
         // records that arrived during the wait are consumed explicitly.
         return closedEvents.poll(RING_POLL_TIMEOUT) + closedEvents.consume();
@@ -241,8 +247,8 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     @Override
-    public void readActive(ActiveConnectionConsumer consumer) {
-        if (!running) {
+    public synchronized void readActive(ActiveConnectionConsumer consumer) {
+        if (!running || closed) {
             return;
         }
         long nowMonotonic = System.nanoTime();
@@ -265,14 +271,14 @@ public final class EbpfBackend implements FlowBackend {
             readUdp(udpStats, KEY_BYTES, released, nowMonotonic, consumer);
             readUdp(udpOverflow, COOKIE_KEY_BYTES, released, nowMonotonic, consumer);
             releasedUdpSockets.removeAll(released);
-        } catch (BpfException e) {
+        } catch (NativeCallException e) {
             LOG.warn("reading the connection maps failed: {}", e.getMessage());
         }
     }
 
     /** Reports a UDP map's flows; those of released sockets and idle ones are closed and deleted. */
-    private void readUdp(BpfHashMap map, int keyBytes, Set<Long> released, long nowMonotonic,
-            ActiveConnectionConsumer consumer) throws BpfException {
+    private void readUdp(BpfMapEntries map, int keyBytes, Set<Long> released, long nowMonotonic,
+            ActiveConnectionConsumer consumer) throws NativeCallException {
         expiredCount = 0;
         map.readAll((keys, values, count) -> {
             for (int i = 0; i < count; i++) {
@@ -354,7 +360,7 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     @Override
-    public Map<String, Long> telemetry() {
+    public synchronized Map<String, Long> telemetry() {
         Map<String, Long> counters = new LinkedHashMap<>();
         counters.put(LinuxCounters.RING_BUFFER_DROPPED.name(), kernelCounter(TELEMETRY_RINGBUF_FULL));
         counters.put("kernel_sk_storage_failed", kernelCounter(TELEMETRY_SK_STORAGE_FAILED));
@@ -382,28 +388,49 @@ public final class EbpfBackend implements FlowBackend {
         telemetryKey.set(ValueLayout.JAVA_INT, 0, slot);
         try {
             return telemetryMap.lookup(telemetryKey, telemetryValue) ? telemetryValue.get(ValueLayout.JAVA_LONG, 0) : 0;
-        } catch (BpfException e) {
+        } catch (NativeCallException e) {
             return 0;
         }
     }
 
+    /**
+     * Stops the ring-buffer thread and the DNS capture, then closes the BPF object (detaching every
+     * program and closing every map, program and link descriptor) and frees the scratch memory.
+     * Every step runs even when an earlier one fails, and each is idempotent, so calling this again
+     * after a failure finishes what is left.
+     *
+     * @throws RuntimeException the first failure, with the later ones suppressed
+     */
     @Override
     public synchronized void close() {
-        if (closed) {
-            return;
-        }
         running = false;
-        poller.stop(RING_POLL_TIMEOUT.toMillis() * 20);
         closed = true;
+        RuntimeException failure = null;
+        failure = attempt(failure, () -> poller.stop(RING_POLL_TIMEOUT.toMillis() * 20));
         if (dns != null) {
-            dns.close();
+            failure = attempt(failure, dns::close);
         }
-        closedEvents.close();
-        tcpLive.close();
-        udpStats.close();
-        udpOverflow.close();
-        telemetryMap.close();
-        object.close();
-        arena.close();
+        failure = attempt(failure, object::close);
+        failure = attempt(failure, () -> {
+            if (arena.scope().isAlive()) {
+                arena.close();
+            }
+        });
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static RuntimeException attempt(RuntimeException earlier, Runnable step) {
+        try {
+            step.run();
+            return earlier;
+        } catch (RuntimeException e) {
+            if (earlier == null) {
+                return e;
+            }
+            earlier.addSuppressed(e);
+            return earlier;
+        }
     }
 }

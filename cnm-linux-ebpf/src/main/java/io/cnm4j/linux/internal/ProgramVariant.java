@@ -1,6 +1,6 @@
 package io.cnm4j.linux.internal;
 
-import io.cnm4j.linux.internal.libbpf.BpfException;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
 import java.util.List;
 import java.util.Locale;
@@ -49,7 +49,7 @@ enum ProgramVariant {
     }
 
     /** Leaves the programs of every other variant out of the object's load. */
-    void selectIn(BpfObject object) throws BpfException {
+    void selectIn(BpfObject object) throws NativeCallException {
         for (ProgramVariant other : values()) {
             if (other != this) {
                 for (String program : other.programs) {

@@ -2,8 +2,8 @@ package io.cnm4j.linux.internal.conntrack;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
 import io.cnm4j.linux.internal.netlink.NetlinkReplies;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;
@@ -89,7 +89,7 @@ final class ConntrackNamespace implements AutoCloseable {
             try {
                 length = events.receive(0);
             } catch (NativeCallException e) {
-                if (e.errno() == ErrnoNames.ENOBUFS) {
+                if (e.errno() == LinuxErrno.ENOBUFS) {
                     counters.overruns.incrementAndGet();
                     needsDump = true;
                     return false;

@@ -3,8 +3,8 @@ package io.cnm4j.linux.internal.conntrack;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.nativeio.Libc;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -73,7 +73,7 @@ final class ConntrackWorker {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment callState = Libc.allocateCallState(arena);
             int slots = resolver.settings().maxNamespaces() + 1;
-            MemorySegment pollfds = arena.allocate(8L * slots, 4);
+            MemorySegment pollfds = arena.allocate(Libc.POLLFD, slots);
             try {
                 // setns moves only this thread; this descriptor brings it back after each visit.
                 originalNamespaceFd = Libc.openReadOnly(callState, "/proc/thread-self/ns/net");
@@ -122,16 +122,17 @@ final class ConntrackWorker {
                 namespace.dump(now);
             }
         }
-        int count = Math.min(watched.size(), (int) (pollfds.byteSize() / 8));
+        int count = Math.min(watched.size(), (int) (pollfds.byteSize() / Libc.POLLFD_BYTES));
         for (int i = 0; i < count; i++) {
-            pollfds.set(JAVA_INT, 8L * i, watched.get(i).eventDescriptor());
-            pollfds.set(JAVA_SHORT, 8L * i + 4, (short) Libc.POLLIN);
-            pollfds.set(JAVA_SHORT, 8L * i + 6, (short) 0);
+            long entry = (long) Libc.POLLFD_BYTES * i;
+            pollfds.set(JAVA_INT, entry + Libc.POLLFD_FD, watched.get(i).eventDescriptor());
+            pollfds.set(JAVA_SHORT, entry + Libc.POLLFD_EVENTS, (short) Libc.POLLIN);
+            pollfds.set(JAVA_SHORT, entry + Libc.POLLFD_REVENTS, (short) 0);
         }
         if (Libc.poll(callState, pollfds, count, POLL_MILLIS) > 0) {
             long received = System.nanoTime();
             for (int i = 0; i < count; i++) {
-                if (pollfds.get(JAVA_SHORT, 8L * i + 6) != 0) {
+                if (pollfds.get(JAVA_SHORT, (long) Libc.POLLFD_BYTES * i + Libc.POLLFD_REVENTS) != 0) {
                     watched.get(i).drainEvents(received);
                 }
             }

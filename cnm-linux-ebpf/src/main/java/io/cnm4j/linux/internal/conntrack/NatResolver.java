@@ -3,8 +3,8 @@ package io.cnm4j.linux.internal.conntrack;
 import io.cnm4j.core.FeatureStatus;
 import io.cnm4j.core.NatTranslation;
 import io.cnm4j.core.Protocol;
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +109,7 @@ public final class NatResolver implements AutoCloseable {
             if (own != null) {
                 own.close();
             }
-            String why = e.errno() == ErrnoNames.EPERM || e.errno() == ErrnoNames.EACCES
+            String why = e.errno() == LinuxErrno.EPERM || e.errno() == LinuxErrno.EACCES
                     ? "reading conntrack needs CAP_NET_ADMIN (" + e.getMessage() + ")"
                     : "conntrack cannot be read through netlink (" + e.getMessage() + ")";
             LOG.debug("NAT resolution off: {}", why); // the reason is in Capabilities

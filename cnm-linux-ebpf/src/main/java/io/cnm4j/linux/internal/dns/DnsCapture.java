@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal.dns;
 
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +21,10 @@ public interface DnsCapture extends AutoCloseable {
      * (ports, timeout, domain collection, query types, local DNS, limits); call {@link #start()} to
      * begin receiving.
      *
-     * @throws PacketSocketException when the packet socket cannot be set up, for example EPERM
+     * @throws NativeCallException when the packet socket cannot be set up, for example EPERM
      *         without CAP_NET_RAW
      */
-    static DnsCapture open(MonitorConfig config) throws PacketSocketException {
+    static DnsCapture open(MonitorConfig config) throws NativeCallException {
         return PacketSocketDnsCapture.open(config);
     }
 

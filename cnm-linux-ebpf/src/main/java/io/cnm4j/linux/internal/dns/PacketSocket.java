@@ -1,19 +1,16 @@
 package io.cnm4j.linux.internal.dns;
 
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.AF_PACKET;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.ETH_P_ALL;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.PACKET_RX_RING;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.PACKET_STATISTICS;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.PACKET_VERSION;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.SOCK_CLOEXEC;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.SOCK_RAW;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.SOL_PACKET;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.SOL_SOCKET;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.SO_ATTACH_FILTER;
-import static io.cnm4j.linux.internal.dns.PacketSocketNative.TPACKET_V3;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.StructOffsets;
+import io.cnm4j.linux.internal.nativeio.Libc;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -49,6 +46,28 @@ final class PacketSocket implements AutoCloseable {
     /** Largest packet, from its IP header, that a {@link CapturedPacket} needs to hold. */
     static final int MAX_PACKET = 65_536 + 64;
 
+    /** Generic Linux ABI values (linux/if_packet.h, linux/if_ether.h), shared by x86_64 and aarch64. */
+    static final int SOL_PACKET = 263;
+    static final int PACKET_RX_RING = 5;
+    static final int PACKET_STATISTICS = 6;
+    static final int PACKET_VERSION = 10;
+    static final int TPACKET_V3 = 2;
+    static final int ETH_P_ALL = 0x0003;
+
+    /** {@code struct sockaddr_ll} (linux/if_packet.h); the protocol is in network byte order. */
+    static final StructLayout SOCKADDR_LL = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("sll_family"),
+            JAVA_SHORT.withName("sll_protocol"),
+            JAVA_INT.withName("sll_ifindex"),
+            JAVA_SHORT.withName("sll_hatype"),
+            JAVA_BYTE.withName("sll_pkttype"),
+            JAVA_BYTE.withName("sll_halen"),
+            MemoryLayout.sequenceLayout(8, JAVA_BYTE).withName("sll_addr"));
+    static final int SLL_FAMILY = StructOffsets.offset(SOCKADDR_LL, "sll_family");
+    static final int SLL_PROTOCOL = StructOffsets.offset(SOCKADDR_LL, "sll_protocol");
+    static final int SLL_HATYPE = StructOffsets.offset(SOCKADDR_LL, "sll_hatype");
+    static final int SLL_PKTTYPE = StructOffsets.offset(SOCKADDR_LL, "sll_pkttype");
+
     /** Frame size only matters to the kernel's validation of the request for TPACKET_V3. */
     private static final int NOMINAL_FRAME_SIZE = 2048;
 
@@ -71,8 +90,13 @@ final class PacketSocket implements AutoCloseable {
 
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
 
-    private final PacketSocketNative sys = new PacketSocketNative();
+    /** Holds everything below; freed by {@link #close()}. */
     private final Arena arena = Arena.ofShared();
+    /** Where each call captures errno; used by one thread at a time, as the socket is. */
+    private final MemorySegment callState = Libc.allocateCallState(arena);
+    /** One {@code struct pollfd}, and the {@code socklen_t} of getsockopt, reused by every call. */
+    private final MemorySegment pollFd = arena.allocate(Libc.POLLFD);
+    private final MemorySegment optionLength = arena.allocate(JAVA_INT);
     /** struct tpacket_stats_v3: the kernel always writes all 12 bytes for TPACKET_V3. */
     private final MemorySegment statistics = arena.allocate(12, 4);
     private int fd = -1;
@@ -85,23 +109,26 @@ final class PacketSocket implements AutoCloseable {
     }
 
     /** Opens, filters, maps and binds the socket. */
-    static PacketSocket open(DnsSocketFilter filter) throws PacketSocketException {
+    static PacketSocket open(DnsSocketFilter filter) throws NativeCallException {
         PacketSocket socket = new PacketSocket();
         try {
             socket.setUp(filter);
             return socket;
-        } catch (PacketSocketException | RuntimeException e) {
+        } catch (NativeCallException | RuntimeException e) {
             socket.close();
             throw e;
         }
     }
 
-    private void setUp(DnsSocketFilter filter) throws PacketSocketException {
-        fd = sys.socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW)");
+    private void setUp(DnsSocketFilter filter) throws NativeCallException {
+        fd = Libc.socket(callState, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0, "socket(AF_PACKET, SOCK_RAW)");
+        pollFd.set(JAVA_INT, Libc.POLLFD_FD, fd);
+        pollFd.set(JAVA_SHORT, Libc.POLLFD_EVENTS, (short) (Libc.POLLIN | Libc.POLLERR));
         try (Arena setup = Arena.ofConfined()) {
-            sys.setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, filter.toSockFprog(setup),
+            Libc.setsockopt(callState, fd, Libc.SOL_SOCKET, Libc.SO_ATTACH_FILTER, filter.toSockFprog(setup),
                     "setsockopt(SO_ATTACH_FILTER, " + filter.length() + " instructions)");
-            sys.setsockopt(fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3, "setsockopt(PACKET_VERSION, TPACKET_V3)");
+            Libc.setsockoptInt(callState, fd, SOL_PACKET, PACKET_VERSION, TPACKET_V3,
+                    "setsockopt(PACKET_VERSION, TPACKET_V3)");
 
             // struct tpacket_req3 { block_size, block_nr, frame_size, frame_nr, retire_blk_tov,
             //                       sizeof_priv, feature_req_word }
@@ -111,16 +138,15 @@ final class PacketSocket implements AutoCloseable {
             request.set(ValueLayout.JAVA_INT, 8, NOMINAL_FRAME_SIZE);
             request.set(ValueLayout.JAVA_INT, 12, BLOCK_COUNT * (BLOCK_SIZE / NOMINAL_FRAME_SIZE));
             request.set(ValueLayout.JAVA_INT, 16, BLOCK_TIMEOUT_MILLIS);
-            sys.setsockopt(fd, SOL_PACKET, PACKET_RX_RING, request,
+            Libc.setsockopt(callState, fd, SOL_PACKET, PACKET_RX_RING, request,
                     "setsockopt(PACKET_RX_RING, " + BLOCK_COUNT + " x " + BLOCK_SIZE + " B)");
-            ring = sys.mmap(fd, (long) BLOCK_SIZE * BLOCK_COUNT, "mmap(PACKET_RX_RING)");
+            ring = Libc.mmapShared(callState, fd, (long) BLOCK_SIZE * BLOCK_COUNT, "mmap(PACKET_RX_RING)");
 
             // struct sockaddr_ll with ifindex 0: every interface of the namespace.
-            MemorySegment address = setup.allocate(PacketSocketNative.SOCKADDR_LL_SIZE, 4);
-            address.set(ValueLayout.JAVA_SHORT, 0, (short) AF_PACKET);
-            address.set(ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN),
-                    PacketSocketNative.SLL_PROTOCOL_OFFSET, (short) ETH_P_ALL);
-            sys.bind(fd, address, "bind(AF_PACKET, ETH_P_ALL, all interfaces)");
+            MemorySegment address = setup.allocate(SOCKADDR_LL);
+            address.set(JAVA_SHORT, SLL_FAMILY, (short) Libc.AF_PACKET);
+            address.set(JAVA_SHORT.withOrder(ByteOrder.BIG_ENDIAN), SLL_PROTOCOL, (short) ETH_P_ALL);
+            Libc.bind(callState, fd, address, "bind(AF_PACKET, ETH_P_ALL, all interfaces)");
         }
     }
 
@@ -130,7 +156,7 @@ final class PacketSocket implements AutoCloseable {
      *
      * @return true when {@code packet} now holds a packet
      */
-    boolean next(CapturedPacket packet, int timeoutMillis) throws PacketSocketException {
+    boolean next(CapturedPacket packet, int timeoutMillis) throws NativeCallException {
         if (packetsLeft == 0 && !openBlock(timeoutMillis)) {
             return false;
         }
@@ -143,9 +169,9 @@ final class PacketSocket implements AutoCloseable {
         long nanos = Integer.toUnsignedLong(ring.get(ValueLayout.JAVA_INT, header + TP_NSEC));
         long address = header + TP_SOCKADDR;
         int hardwareType = Short.toUnsignedInt(
-                ring.get(ValueLayout.JAVA_SHORT, address + PacketSocketNative.SLL_HATYPE_OFFSET));
+                ring.get(ValueLayout.JAVA_SHORT, address + SLL_HATYPE));
         int packetType = Byte.toUnsignedInt(
-                ring.get(ValueLayout.JAVA_BYTE, address + PacketSocketNative.SLL_PKTTYPE_OFFSET));
+                ring.get(ValueLayout.JAVA_BYTE, address + SLL_PKTTYPE));
 
         int linkLength = net - mac;
         long blockEnd = (long) block * BLOCK_SIZE + BLOCK_SIZE;
@@ -163,9 +189,9 @@ final class PacketSocket implements AutoCloseable {
     }
 
     /** Waits for the current block to belong to user space; false when it did not in time. */
-    private boolean openBlock(int timeoutMillis) throws PacketSocketException {
+    private boolean openBlock(int timeoutMillis) throws NativeCallException {
         long base = (long) block * BLOCK_SIZE;
-        if (!userOwns(base) && (!sys.pollReadable(fd, timeoutMillis) || !userOwns(base))) {
+        if (!userOwns(base) && (!pollReadable(timeoutMillis) || !userOwns(base))) {
             return false;
         }
         packetsLeft = ring.get(ValueLayout.JAVA_INT, base + BLOCK_PACKETS);
@@ -175,6 +201,12 @@ final class PacketSocket implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /** True when the socket is readable (or in error, which the next read reports); false on timeout. */
+    private boolean pollReadable(int timeoutMillis) throws NativeCallException {
+        pollFd.set(JAVA_SHORT, Libc.POLLFD_REVENTS, (short) 0);
+        return Libc.poll(callState, pollFd, 1, timeoutMillis) > 0;
     }
 
     private boolean userOwns(long base) {
@@ -203,26 +235,36 @@ final class PacketSocket implements AutoCloseable {
      * @param into receives {packets that passed the filter since the last read, drops among them,
      *             times the ring was full}
      */
-    void readStatistics(long[] into) throws PacketSocketException {
+    void readStatistics(long[] into) throws NativeCallException {
         // struct tpacket_stats_v3 { tp_packets; tp_drops; tp_freeze_q_cnt }; tp_packets includes the drops.
-        sys.getsockopt(fd, SOL_PACKET, PACKET_STATISTICS, statistics, "getsockopt(PACKET_STATISTICS)");
+        Libc.getsockopt(callState, fd, SOL_PACKET, PACKET_STATISTICS, statistics, optionLength,
+                "getsockopt(PACKET_STATISTICS)");
         into[0] = Integer.toUnsignedLong(statistics.get(ValueLayout.JAVA_INT, 0));
         into[1] = Integer.toUnsignedLong(statistics.get(ValueLayout.JAVA_INT, 4));
         into[2] = Integer.toUnsignedLong(statistics.get(ValueLayout.JAVA_INT, 8));
     }
 
+    /** Unmaps the ring, closes the descriptor and frees the memory; each at most once. */
     @Override
     public void close() {
-        if (ring != null) {
-            sys.munmap(ring);
-            ring = null;
-        }
-        if (fd >= 0) {
-            sys.close(fd);
-            fd = -1;
-        }
-        if (arena.scope().isAlive()) {
-            arena.close();
+        try {
+            if (ring != null) {
+                MemorySegment mapping = ring;
+                ring = null;
+                Libc.munmap(mapping);
+            }
+        } finally {
+            try {
+                if (fd >= 0) {
+                    int descriptor = fd;
+                    fd = -1;
+                    Libc.close(descriptor);
+                }
+            } finally {
+                if (arena.scope().isAlive()) {
+                    arena.close();
+                }
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.LogText;
 import io.cnm4j.core.internal.WorkerRunner;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.dns.DnsTrafficProcessor;
 import io.cnm4j.dns.internal.IpPacketDecoder;
 import java.net.InetAddress;
@@ -80,9 +81,9 @@ public final class PacketSocketDnsCapture implements DnsCapture {
     /**
      * Opens the packet socket for the DNS ports of {@code config} in the current network namespace.
      *
-     * @throws PacketSocketException when the socket cannot be set up (EPERM without CAP_NET_RAW)
+     * @throws NativeCallException when the socket cannot be set up (EPERM without CAP_NET_RAW)
      */
-    public static PacketSocketDnsCapture open(MonitorConfig config) throws PacketSocketException {
+    public static PacketSocketDnsCapture open(MonitorConfig config) throws NativeCallException {
         PacketSocket socket = PacketSocket.open(DnsSocketFilter.forPorts(config.dnsPorts()));
         try {
             return new PacketSocketDnsCapture(socket, config);
@@ -126,20 +127,21 @@ public final class PacketSocketDnsCapture implements DnsCapture {
         if (closed) {
             return;
         }
+        if (started && !worker.stop(STOP_WAIT_MILLIS)) {
+            // Unmapping the ring under a running reader would crash the JVM: leave it to a later close.
+            LOG.warn("DNS capture thread did not stop within {} ms; its socket stays open until close is called again",
+                    STOP_WAIT_MILLIS);
+            return;
+        }
         closed = true;
         if (started) {
-            if (!worker.stop(STOP_WAIT_MILLIS)) {
-                // Unmapping the ring under a running reader would crash the JVM; leak it instead.
-                LOG.warn("DNS capture thread did not stop within {} ms; leaving its socket open", STOP_WAIT_MILLIS);
-                return;
-            }
             publishFinalCounters();
         }
         socket.close();
     }
 
     /** Capture thread: one duty cycle; returns 1 when a packet was handled. */
-    private int captureCycle() throws PacketSocketException {
+    private int captureCycle() throws NativeCallException {
         boolean received = socket.next(packet, POLL_MILLIS);
         if (received) {
             handle(packet);
@@ -156,7 +158,7 @@ public final class PacketSocketDnsCapture implements DnsCapture {
     private void publishFinalCounters() {
         try {
             tick();
-        } catch (PacketSocketException e) {
+        } catch (NativeCallException e) {
             LOG.debug("reading the final DNS capture statistics failed: {}", e.getMessage());
         }
     }
@@ -192,7 +194,7 @@ public final class PacketSocketDnsCapture implements DnsCapture {
         }
     }
 
-    private void tick() throws PacketSocketException {
+    private void tick() throws NativeCallException {
         // A response may still sit in a block the kernel has not handed over yet: expire only
         // queries whose timeout passed before the oldest moment such a block can hold.
         processor.expire(PacketSocket.nowNanos() - EXPIRY_LAG_NANOS);

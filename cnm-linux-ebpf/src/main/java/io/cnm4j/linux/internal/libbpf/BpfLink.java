@@ -1,5 +1,6 @@
 package io.cnm4j.linux.internal.libbpf;
 
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import java.lang.foreign.MemorySegment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,9 +37,14 @@ public final class BpfLink implements AutoCloseable {
             return;
         }
         closed = true;
-        int result = LibBpf.linkDestroy(link);
+        int result;
+        try {
+            result = (int) LibBpf.Programs.LINK_DESTROY.invokeExact(link);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
         if (result < 0) {
-            LOG.warn("bpf_link__destroy({}) failed: {}", programName, Errno.describe(result));
+            LOG.warn("bpf_link__destroy({}) failed: {}", programName, LibBpfErrors.describe(result));
         }
     }
 

@@ -1,6 +1,9 @@
 package io.cnm4j.linux.internal.libbpf;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 
 /**
  * A map of a {@link BpfObject} (a {@code struct bpf_map *}), to inspect and to size before load.
@@ -34,39 +37,36 @@ public final class BpfMap {
 
     /** The size of a key, {@code sizeof} the key type in the BPF C source. */
     public int keySizeBytes() {
-        synchronized (owner) {
-            owner.requireOpen();
-            return LibBpf.mapKeySize(map);
-        }
+        return property(LibBpf.Maps.KEY_SIZE);
     }
 
     /** The size of a value, {@code sizeof} the value type in the BPF C source. */
     public int valueSizeBytes() {
-        synchronized (owner) {
-            owner.requireOpen();
-            return LibBpf.mapValueSize(map);
-        }
+        return property(LibBpf.Maps.VALUE_SIZE);
     }
 
     /** The capacity in entries; for a ring buffer, its size in bytes. */
     public int maxEntries() {
-        synchronized (owner) {
-            owner.requireOpen();
-            return LibBpf.mapMaxEntries(map);
-        }
+        return property(LibBpf.Maps.MAX_ENTRIES);
     }
 
     /**
      * Sizes the map from configuration instead of the value compiled into the object. Only possible
      * before {@link BpfObject#load()}; libbpf rounds a ring buffer up to a power-of-two number of pages.
      */
-    public void setMaxEntries(int maxEntries) throws BpfException {
+    public void setMaxEntries(int maxEntries) throws NativeCallException {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("maxEntries must be positive: " + maxEntries);
         }
         synchronized (owner) {
             owner.requireOpen();
-            BpfException.check("bpf_map__set_max_entries(" + name + ")", LibBpf.mapSetMaxEntries(map, maxEntries));
+            int result;
+            try {
+                result = (int) LibBpf.Maps.SET_MAX_ENTRIES.invokeExact(map, maxEntries);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            LibBpfErrors.check("bpf_map__set_max_entries(" + name + ")", result);
         }
     }
 
@@ -74,19 +74,39 @@ public final class BpfMap {
      * Replaces the initial contents of a global-data map such as {@code .rodata} before load;
      * {@code data} must be exactly the map's value size.
      */
-    public void setInitialValue(MemorySegment data) throws BpfException {
+    public void setInitialValue(MemorySegment data) throws NativeCallException {
         synchronized (owner) {
             owner.requireOpen();
-            BpfException.check("bpf_map__set_initial_value(" + name + ")", LibBpf.mapSetInitialValue(map, data));
+            int result;
+            try {
+                result = (int) LibBpf.Maps.SET_INITIAL_VALUE.invokeExact(map, data, data.byteSize());
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            LibBpfErrors.check("bpf_map__set_initial_value(" + name + ")", result);
         }
     }
 
+    /** The {@code enum bpf_map_type} value. */
     int type() {
-        return LibBpf.mapType(map);
+        return property(LibBpf.Maps.TYPE);
     }
 
+    /** The map's descriptor, owned by the object; negative before load. */
     int fd() {
-        return LibBpf.mapFd(map);
+        return property(LibBpf.Maps.FD);
+    }
+
+    /** One of the {@code int bpf_map__...(const struct bpf_map *)} accessors. */
+    private int property(MethodHandle accessor) {
+        synchronized (owner) {
+            owner.requireOpen();
+            try {
+                return (int) accessor.invokeExact(map);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+        }
     }
 
     @Override

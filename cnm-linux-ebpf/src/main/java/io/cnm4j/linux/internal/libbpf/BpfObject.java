@@ -4,11 +4,15 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.cnm4j.core.internal.ffm.CapturedError;
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
+import io.cnm4j.linux.internal.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,19 +24,14 @@ import java.util.Optional;
  *
  * <p>Lifecycle: {@link #open} from the bytes of a compiled {@code .bpf.o}; adjust it ({@link #map}
  * sizes, {@link #program} autoload); {@link #load()} it into the kernel; attach its programs and read
- * its maps. {@link #close()} then releases, in order, the ring buffer readers, hash map helpers and
- * links created here (whether or not their users closed them already), the kernel programs and maps,
- * and the memory holding the ELF image. Closing twice is harmless.
+ * its maps. {@link #close()} then releases, in order, the ring buffer readers, map-entry readers and
+ * links created here (their only closer: users never close the readers), the kernel programs and
+ * maps, and the memory holding the ELF image. Closing twice is harmless.
  *
  * <p>Owns its native object and that memory. Thread-safe: every method is serialized on this
  * instance, so {@code close()} may come from another thread than the one that loaded it.
  */
 public final class BpfObject implements AutoCloseable {
-    /** {@code sizeof(struct bpf_prog_info)} and the offset of its {@code recursion_misses} (linux/bpf.h, 5.12+). */
-    private static final long PROG_INFO_BYTES = 232;
-    private static final long PROG_INFO_RECURSION_MISSES = 208;
-
-
     /**
      * The leading fields of {@code struct bpf_object_open_opts}. libbpf reads {@code sz} and treats
      * every field past it as unset, so declaring only the fields set here is forward compatible.
@@ -62,7 +61,7 @@ public final class BpfObject implements AutoCloseable {
     /** Holds the ELF image and the name: libbpf keeps pointers into the image until load ends. */
     private final Arena arena;
     private final MemorySegment object;
-    /** Closes the readers, hash maps and links created from this object; run before it, in reverse order. */
+    /** Closes the readers and links created from this object; run before it, in reverse order. */
     private final List<Runnable> dependentClosers = new ArrayList<>();
     private boolean loadAttempted;
     private boolean loaded;
@@ -79,9 +78,9 @@ public final class BpfObject implements AutoCloseable {
      *
      * @param name the object name libbpf uses in its log and in kernel object names
      * @param elf the bytes of the compiled object; copied, so the array may be reused
-     * @throws BpfException when libbpf is missing or rejects the ELF image
+     * @throws NativeCallException when libbpf is missing or rejects the ELF image
      */
-    public static BpfObject open(String name, byte[] elf) throws BpfException {
+    public static BpfObject open(String name, byte[] elf) throws NativeCallException {
         LibBpf.requireAvailable("bpf_object__open_mem(" + name + ")");
         Arena arena = Arena.ofShared();
         try {
@@ -90,8 +89,15 @@ public final class BpfObject implements AutoCloseable {
             MemorySegment options = arena.allocate(OPEN_OPTIONS);
             OPEN_OPTIONS_SZ.set(options, 0L, OPEN_OPTIONS.byteSize());
             OPEN_OPTIONS_OBJECT_NAME.set(options, 0L, arena.allocateFrom(name));
-            return new BpfObject(name, arena, LibBpf.objectOpenMem(image, options, name));
-        } catch (BpfException | RuntimeException e) {
+            MemorySegment callState = CapturedError.allocateState(arena);
+            MemorySegment object;
+            try {
+                object = (MemorySegment) LibBpf.Objects.OPEN_MEM.invokeExact(callState, image, image.byteSize(), options);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            return new BpfObject(name, arena, LibBpf.nonNull(object, callState, "bpf_object__open_mem(" + name + ")"));
+        } catch (NativeCallException | RuntimeException e) {
             arena.close();
             throw e;
         }
@@ -109,11 +115,14 @@ public final class BpfObject implements AutoCloseable {
     public synchronized BpfMap map(String mapName) {
         requireOpen();
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment map = LibBpf.objectFindMapByName(object, call.allocateFrom(mapName));
+            MemorySegment map = (MemorySegment) LibBpf.Objects.FIND_MAP_BY_NAME.invokeExact(object,
+                    call.allocateFrom(mapName));
             if (map.equals(MemorySegment.NULL)) {
                 throw new IllegalArgumentException("BPF object " + name + " has no map " + mapName);
             }
             return new BpfMap(this, map, mapName);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
         }
     }
 
@@ -125,11 +134,14 @@ public final class BpfObject implements AutoCloseable {
     public synchronized BpfProgram program(String programName) {
         requireOpen();
         try (Arena call = Arena.ofConfined()) {
-            MemorySegment program = LibBpf.objectFindProgramByName(object, call.allocateFrom(programName));
+            MemorySegment program = (MemorySegment) LibBpf.Objects.FIND_PROGRAM_BY_NAME.invokeExact(object,
+                    call.allocateFrom(programName));
             if (program.equals(MemorySegment.NULL)) {
                 throw new IllegalArgumentException("BPF object " + name + " has no program " + programName);
             }
             return new BpfProgram(this, program, programName);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
         }
     }
 
@@ -138,23 +150,32 @@ public final class BpfObject implements AutoCloseable {
      * CAP_PERFMON for tracing programs) or root. Only one attempt is possible: libbpf refuses a second
      * load even after a failure.
      *
-     * @throws BpfException naming the errno and the verifier's or libbpf's line that says why;
+     * @throws NativeCallException naming the errno and the verifier's or libbpf's line that says why;
      *         libbpf's whole output is logged at warn level
      */
-    public synchronized void load() throws BpfException {
+    public synchronized void load() throws NativeCallException {
         requireOpen();
         if (loadAttempted) {
             throw new IllegalStateException("BPF object " + name + " was already loaded");
         }
         loadAttempted = true;
-        LibBpfLog.Captured load = LibBpfLog.capturingWarnings(() -> LibBpf.objectLoad(object));
+        LibBpfLog.Captured load = LibBpfLog.capturingWarnings(this::loadObject);
         if (load.result() < 0) {
             String call = "bpf_object__load(" + name + ")";
             throw VerifierLog.firstUsefulLine(load.warnings())
-                    .map(reason -> BpfException.ofErrno(call, load.result(), reason))
-                    .orElseGet(() -> BpfException.ofErrno(call, load.result()));
+                    .map(reason -> new NativeCallException(call, load.result(),
+                            LibBpfErrors.describe(load.result()) + ": " + reason))
+                    .orElseGet(() -> LibBpfErrors.failure(call, load.result()));
         }
         loaded = true;
+    }
+
+    private int loadObject() {
+        try {
+            return (int) LibBpf.Objects.LOAD.invokeExact(object);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
     }
 
     /**
@@ -167,7 +188,7 @@ public final class BpfObject implements AutoCloseable {
      * @return the new links, in program order; they belong to this object
      * @throws IllegalStateException when the object has a cgroup program; use {@link #attachAll(Path)}
      */
-    public synchronized List<BpfLink> attachAll() throws BpfException {
+    public synchronized List<BpfLink> attachAll() throws NativeCallException {
         return attachAll(Optional.empty());
     }
 
@@ -175,18 +196,18 @@ public final class BpfObject implements AutoCloseable {
      * Like {@link #attachAll()}, and attaches cgroup programs (cgroup_skb, sockops, cgroup/connect4...)
      * to the given cgroup v2 directory; the root of the cgroup v2 mount covers the whole host.
      */
-    public synchronized List<BpfLink> attachAll(Path cgroup) throws BpfException {
+    public synchronized List<BpfLink> attachAll(Path cgroup) throws NativeCallException {
         return attachAll(Optional.of(cgroup));
     }
 
     /**
      * Starts reading a {@code BPF_MAP_TYPE_RINGBUF} map. The reader belongs to this object, which
-     * closes it at the latest when it closes itself.
+     * alone closes it, when it closes itself.
      *
      * @param handler receives every record on the thread that polls the reader
      */
     public synchronized RingBufferReader openRingBuffer(String mapName, RingBufferRecordHandler handler)
-            throws BpfException {
+            throws NativeCallException {
         BpfMap map = map(mapName);
         requireLoaded();
         requireType(map, BpfMap.TYPE_RINGBUF, "a ring buffer");
@@ -204,22 +225,18 @@ public final class BpfObject implements AutoCloseable {
         requireLoaded();
         long misses = 0;
         try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment info = scratch.allocate(PROG_INFO_BYTES, Long.BYTES);
+            MemorySegment info = scratch.allocate(BpfProgramInfo.LAYOUT);
             MemorySegment length = scratch.allocate(ValueLayout.JAVA_INT);
-            for (MemorySegment program = LibBpf.objectNextProgram(object, MemorySegment.NULL);
-                    !program.equals(MemorySegment.NULL);
-                    program = LibBpf.objectNextProgram(object, program)) {
-                int fd = LibBpf.programFd(program);
-                if (fd < 0) {
-                    continue;
-                }
-                info.fill((byte) 0);
-                length.set(ValueLayout.JAVA_INT, 0, (int) PROG_INFO_BYTES);
-                if (LibBpf.objectInfoByFd(fd, info, length) == 0
-                        && length.get(ValueLayout.JAVA_INT, 0) >= PROG_INFO_RECURSION_MISSES + Long.BYTES) {
-                    misses += info.get(ValueLayout.JAVA_LONG, PROG_INFO_RECURSION_MISSES);
+            for (MemorySegment program = nextProgram(MemorySegment.NULL); !program.equals(MemorySegment.NULL);
+                    program = nextProgram(program)) {
+                int fd = (int) LibBpf.Programs.FD.invokeExact(program);
+                if (fd >= 0 && BpfProgramInfo.read(fd, info, length)
+                        && length.get(ValueLayout.JAVA_INT, 0) >= BpfProgramInfo.RECURSION_MISSES_END) {
+                    misses += info.get(ValueLayout.JAVA_LONG, BpfProgramInfo.RECURSION_MISSES);
                 }
             }
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
         }
         return misses;
     }
@@ -227,21 +244,21 @@ public final class BpfObject implements AutoCloseable {
     /**
      * Opens batch access to a {@code BPF_MAP_TYPE_HASH}, {@code BPF_MAP_TYPE_LRU_HASH} or
      * {@code BPF_MAP_TYPE_ARRAY} map (arrays support the same lookups and batch reads). The
-     * helper belongs to this object, which closes it at the latest when it closes itself.
+     * reader belongs to this object, which alone closes it, when it closes itself.
      *
      * @param batchCapacity how many entries one batch reads; its key and value buffers are sized for it
      */
-    public synchronized BpfHashMap openHashMap(String mapName, int batchCapacity) {
+    public synchronized BpfMapEntries openEntries(String mapName, int batchCapacity) {
         BpfMap map = map(mapName);
         requireLoaded();
         int type = map.type();
         if (type != BpfMap.TYPE_HASH && type != BpfMap.TYPE_LRU_HASH && type != BpfMap.TYPE_ARRAY) {
             throw new IllegalArgumentException("map " + mapName + " is not a (non per-CPU) hash or array map: type " + type);
         }
-        BpfHashMap hashMap = new BpfHashMap(mapName, map.fd(), map.keySizeBytes(), map.valueSizeBytes(),
+        BpfMapEntries entries = new BpfMapEntries(mapName, map.fd(), map.keySizeBytes(), map.valueSizeBytes(),
                 batchCapacity);
-        dependentClosers.add(hashMap::close);
-        return hashMap;
+        dependentClosers.add(entries::close);
+        return entries;
     }
 
     /**
@@ -258,7 +275,9 @@ public final class BpfObject implements AutoCloseable {
             closeDependents();
         } finally {
             try {
-                LibBpf.objectClose(object);
+                LibBpf.Objects.CLOSE.invokeExact(object);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
             } finally {
                 arena.close();
             }
@@ -284,38 +303,53 @@ public final class BpfObject implements AutoCloseable {
     }
 
     /** Caller holds this object's lock and has checked it is loaded. */
-    BpfLink attach(MemorySegment program, String programName) throws BpfException {
-        MemorySegment link = LibBpf.programAttach(program, "bpf_program__attach(" + programName + ")");
-        return own(new BpfLink(programName, link));
+    BpfLink attach(MemorySegment program, String programName) throws NativeCallException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment callState = CapturedError.allocateState(call);
+            MemorySegment link = (MemorySegment) LibBpf.Programs.ATTACH.invokeExact(callState, program);
+            return own(new BpfLink(programName,
+                    LibBpf.nonNull(link, callState, "bpf_program__attach(" + programName + ")")));
+        } catch (NativeCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
     }
 
     /** Caller holds this object's lock and has checked it is loaded; the cgroup descriptor stays the caller's. */
     BpfLink attachCgroup(MemorySegment program, String programName, int cgroupFd, Path cgroup)
-            throws BpfException {
-        MemorySegment link = LibBpf.programAttachCgroup(program, cgroupFd,
-                "bpf_program__attach_cgroup(" + programName + ", " + cgroup + ")");
-        return own(new BpfLink(programName, link));
+            throws NativeCallException {
+        try (Arena call = Arena.ofConfined()) {
+            MemorySegment callState = CapturedError.allocateState(call);
+            MemorySegment link = (MemorySegment) LibBpf.Programs.ATTACH_CGROUP.invokeExact(callState, program, cgroupFd);
+            return own(new BpfLink(programName, LibBpf.nonNull(link, callState,
+                    "bpf_program__attach_cgroup(" + programName + ", " + cgroup + ")")));
+        } catch (NativeCallException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
     }
 
-    private List<BpfLink> attachAll(Optional<Path> cgroup) throws BpfException {
+    private List<BpfLink> attachAll(Optional<Path> cgroup) throws NativeCallException {
         requireLoaded();
         List<BpfLink> attached = new ArrayList<>();
         int cgroupFd = -1;
-        try {
-            for (MemorySegment program = LibBpf.objectNextProgram(object, MemorySegment.NULL);
-                    !program.equals(MemorySegment.NULL);
-                    program = LibBpf.objectNextProgram(object, program)) {
-                int type = LibBpf.programType(program);
-                if (!LibBpf.programAutoload(program) || !LibBpf.programAutoattach(program)
+        try (Arena call = Arena.ofConfined()) {
+            for (MemorySegment program = nextProgram(MemorySegment.NULL); !program.equals(MemorySegment.NULL);
+                    program = nextProgram(program)) {
+                int type = (int) LibBpf.Programs.TYPE.invokeExact(program);
+                if (!(boolean) LibBpf.Programs.AUTOLOAD.invokeExact(program)
+                        || !(boolean) LibBpf.Programs.AUTOATTACH.invokeExact(program)
                         || type == PROG_TYPE_SOCKET_FILTER) {
                     continue;
                 }
-                String programName = LibBpf.programName(program);
+                String programName = NativeLibrary.string((MemorySegment) LibBpf.Programs.NAME.invokeExact(program));
                 if (isCgroupProgram(type)) {
                     Path directory = cgroup.orElseThrow(() -> new IllegalStateException(
                             "program " + programName + " of " + name + " attaches to a cgroup: use attachAll(Path)"));
                     if (cgroupFd < 0) {
-                        cgroupFd = LibC.openDirectory(directory);
+                        cgroupFd = Libc.openReadOnly(CapturedError.allocateState(call), directory.toString());
                     }
                     attached.add(attachCgroup(program, programName, cgroupFd, directory));
                 } else {
@@ -323,14 +357,22 @@ public final class BpfObject implements AutoCloseable {
                 }
             }
             return List.copyOf(attached);
-        } catch (BpfException | RuntimeException e) {
+        } catch (Throwable e) {
             attached.forEach(BpfLink::close);
-            throw e;
+            if (e instanceof NativeCallException failure) {
+                throw failure;
+            }
+            throw NativeLibrary.propagate(e);
         } finally {
             if (cgroupFd >= 0) {
-                LibC.close(cgroupFd);
+                Libc.close(cgroupFd);
             }
         }
+    }
+
+    /** The program after {@code previous} (the first one for NULL), or NULL after the last. */
+    private MemorySegment nextProgram(MemorySegment previous) throws Throwable {
+        return (MemorySegment) LibBpf.Objects.NEXT_PROGRAM.invokeExact(object, previous);
     }
 
     private BpfLink own(BpfLink link) {

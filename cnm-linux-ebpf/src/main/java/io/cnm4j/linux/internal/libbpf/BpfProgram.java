@@ -1,5 +1,10 @@
 package io.cnm4j.linux.internal.libbpf;
 
+import io.cnm4j.core.internal.ffm.CapturedError;
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
+import io.cnm4j.linux.internal.nativeio.Libc;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
@@ -33,16 +38,21 @@ public final class BpfProgram {
      * (a kprobe variant on a kernel without kprobes) lets the rest of the object load. Only before
      * {@link BpfObject#load()}.
      */
-    public void setAutoload(boolean autoload) throws BpfException {
+    public void setAutoload(boolean autoload) throws NativeCallException {
         synchronized (owner) {
             owner.requireOpen();
-            BpfException.check("bpf_program__set_autoload(" + name + ")",
-                    LibBpf.programSetAutoload(program, autoload));
+            int result;
+            try {
+                result = (int) LibBpf.Programs.SET_AUTOLOAD.invokeExact(program, autoload);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            LibBpfErrors.check("bpf_program__set_autoload(" + name + ")", result);
         }
     }
 
     /** Attaches the program to the hook its section name declares (tracepoints, tp_btf, kprobes...). */
-    public BpfLink attach() throws BpfException {
+    public BpfLink attach() throws NativeCallException {
         synchronized (owner) {
             owner.requireLoaded();
             return owner.attach(program, name);
@@ -50,14 +60,17 @@ public final class BpfProgram {
     }
 
     /** Attaches a cgroup program (cgroup_skb, sockops, cgroup/connect4...) to a cgroup v2 directory. */
-    public BpfLink attachCgroup(Path cgroup) throws BpfException {
+    public BpfLink attachCgroup(Path cgroup) throws NativeCallException {
         synchronized (owner) {
             owner.requireLoaded();
-            int cgroupFd = LibC.openDirectory(cgroup);
+            int cgroupFd;
+            try (Arena call = Arena.ofConfined()) {
+                cgroupFd = Libc.openReadOnly(CapturedError.allocateState(call), cgroup.toString());
+            }
             try {
                 return owner.attachCgroup(program, name, cgroupFd, cgroup);
             } finally {
-                LibC.close(cgroupFd);
+                Libc.close(cgroupFd);
             }
         }
     }

@@ -3,6 +3,8 @@ package io.cnm4j.linux.internal.libbpf;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.cnm4j.core.internal.ffm.NativeLibrary;
+import io.cnm4j.linux.internal.nativeio.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -66,7 +68,7 @@ final class LibBpfLog {
         try {
             var print = MethodHandles.lookup().findStatic(LibBpfLog.class, "print",
                     MethodType.methodType(int.class, int.class, MemorySegment.class, MemorySegment.class));
-            return Downcalls.LINKER.upcallStub(print, PRINT_FN, Arena.global());
+            return NativeLibrary.upcall(print, PRINT_FN, Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("LibBpfLog.print is missing", e);
         }
@@ -99,6 +101,6 @@ final class LibBpfLog {
 
     /** libbpf ends its lines with a newline that slf4j adds itself. */
     private static String text(MemorySegment format, MemorySegment arguments) {
-        return LibC.format(format, arguments).stripTrailing();
+        return Libc.format(format, arguments).stripTrailing();
     }
 }

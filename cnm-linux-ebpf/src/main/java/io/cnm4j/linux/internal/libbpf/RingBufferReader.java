@@ -3,6 +3,10 @@ package io.cnm4j.linux.internal.libbpf;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.cnm4j.core.internal.ffm.CapturedError;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -18,15 +22,15 @@ import org.slf4j.LoggerFactory;
  * Reads a BPF ring buffer map (a libbpf {@code struct ring_buffer *}) and hands each record to a
  * {@link RingBufferRecordHandler} without allocating.
  *
- * <p>Owned by the {@link BpfObject} that opened it, which closes it at the latest when it closes
- * itself; closing it earlier stops reading this map. Closing twice is harmless.
+ * <p>Owned by the {@link BpfObject} that opened it, its only closer: the reader is freed when the
+ * object closes, never by its user. Closing twice is harmless.
  *
  * <p>Thread-safety: meant for one polling thread. {@link #close()} may come from any other thread: it
  * waits for a poll in progress to return (at most its timeout), so the native ring buffer is never
  * freed under libbpf's feet. A handler must not close its own reader. {@link #handlerFailures()} may
  * be read from any thread.
  */
-public final class RingBufferReader implements AutoCloseable {
+public final class RingBufferReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RingBufferReader.class);
 
@@ -61,19 +65,28 @@ public final class RingBufferReader implements AutoCloseable {
     private volatile long handlerFailures;
 
     private RingBufferReader(String mapName, RingBufferRecordHandler handler, Arena arena, int mapFd)
-            throws BpfException {
+            throws NativeCallException {
         this.mapName = mapName;
         this.handler = handler;
         this.arena = arena;
-        MemorySegment sampleFunction = Downcalls.LINKER.upcallStub(ON_SAMPLE.bindTo(this), SAMPLE_FN, arena);
-        this.ringBuffer = LibBpf.ringBufferNew(mapFd, sampleFunction, "ring_buffer__new(" + mapName + ")");
+        MemorySegment sampleFunction = NativeLibrary.upcall(ON_SAMPLE.bindTo(this), SAMPLE_FN, arena);
+        MemorySegment callState = CapturedError.allocateState(arena);
+        MemorySegment created;
+        try {
+            created = (MemorySegment) LibBpf.RingBuffers.NEW.invokeExact(callState, mapFd, sampleFunction,
+                    MemorySegment.NULL, MemorySegment.NULL);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
+        this.ringBuffer = LibBpf.nonNull(created, callState, "ring_buffer__new(" + mapName + ")");
     }
 
-    static RingBufferReader open(String mapName, int mapFd, RingBufferRecordHandler handler) throws BpfException {
+    static RingBufferReader open(String mapName, int mapFd, RingBufferRecordHandler handler)
+            throws NativeCallException {
         Arena arena = Arena.ofShared();
         try {
             return new RingBufferReader(mapName, handler, arena, mapFd);
-        } catch (BpfException | RuntimeException e) {
+        } catch (NativeCallException | RuntimeException e) {
             arena.close();
             throw e;
         }
@@ -85,12 +98,18 @@ public final class RingBufferReader implements AutoCloseable {
      * @return the number of records delivered, including those whose handler threw; 0 on timeout or
      *     when a signal interrupted the wait
      */
-    public int poll(Duration timeout) throws BpfException {
+    public int poll(Duration timeout) throws NativeCallException {
         int timeoutMillis = (int) Math.min(Integer.MAX_VALUE, Math.max(0, timeout.toMillis()));
         lock.lock();
         try {
             requireOpen();
-            return recordsOrThrow("ring_buffer__poll", LibBpf.ringBufferPoll(ringBuffer, timeoutMillis));
+            int result;
+            try {
+                result = (int) LibBpf.RingBuffers.POLL.invokeExact(ringBuffer, timeoutMillis);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            return recordsOrThrow("ring_buffer__poll", result);
         } finally {
             lock.unlock();
         }
@@ -101,11 +120,17 @@ public final class RingBufferReader implements AutoCloseable {
      *
      * @return the number of records delivered, including those whose handler threw
      */
-    public int consume() throws BpfException {
+    public int consume() throws NativeCallException {
         lock.lock();
         try {
             requireOpen();
-            return recordsOrThrow("ring_buffer__consume", LibBpf.ringBufferConsume(ringBuffer));
+            int result;
+            try {
+                result = (int) LibBpf.RingBuffers.CONSUME.invokeExact(ringBuffer);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            return recordsOrThrow("ring_buffer__consume", result);
         } finally {
             lock.unlock();
         }
@@ -116,9 +141,11 @@ public final class RingBufferReader implements AutoCloseable {
         return handlerFailures;
     }
 
-    /** Frees the native ring buffer (its memory mappings and epoll descriptor), then the upcall stub. */
-    @Override
-    public void close() {
+    /**
+     * Frees the native ring buffer (its memory mappings and epoll descriptor), then the upcall stub;
+     * called by the owning {@link BpfObject} only.
+     */
+    void close() {
         lock.lock();
         try {
             if (lock.getHoldCount() > 1) {
@@ -128,8 +155,13 @@ public final class RingBufferReader implements AutoCloseable {
                 return;
             }
             closed = true;
-            LibBpf.ringBufferFree(ringBuffer);
-            arena.close();
+            try {
+                LibBpf.RingBuffers.FREE.invokeExact(ringBuffer);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            } finally {
+                arena.close();
+            }
         } finally {
             lock.unlock();
         }
@@ -140,11 +172,11 @@ public final class RingBufferReader implements AutoCloseable {
         return "RingBufferReader[" + mapName + "]";
     }
 
-    private int recordsOrThrow(String call, int result) throws BpfException {
-        if (result == -Errno.EINTR) {
+    private int recordsOrThrow(String call, int result) throws NativeCallException {
+        if (result == -LinuxErrno.EINTR) {
             return 0;
         }
-        return BpfException.check(call + "(" + mapName + ")", result);
+        return LibBpfErrors.check(call + "(" + mapName + ")", result);
     }
 
     private void requireOpen() {

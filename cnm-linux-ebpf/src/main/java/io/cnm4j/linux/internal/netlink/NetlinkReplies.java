@@ -1,7 +1,7 @@
 package io.cnm4j.linux.internal.netlink;
 
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -85,6 +85,6 @@ public final class NetlinkReplies {
             }
         }
         throw new NativeCallException(what + " (no end within " + timeoutNanos / 1_000_000_000L + " s)",
-                ErrnoNames.EAGAIN);
+                LinuxErrno.EAGAIN);
     }
 }

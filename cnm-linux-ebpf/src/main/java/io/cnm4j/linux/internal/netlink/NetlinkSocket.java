@@ -3,10 +3,13 @@ package io.cnm4j.linux.internal.netlink;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.StructOffsets;
 import io.cnm4j.linux.internal.nativeio.Libc;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -20,8 +23,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class NetlinkSocket implements AutoCloseable {
     /** Large enough for one datagram of a netlink dump (the kernel fills at most 32 KiB). */
     public static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
-    /** struct sockaddr_nl: family u16, pad u16, pid u32, groups u32. */
-    private static final int SOCKADDR_NL_BYTES = 12;
+    /** {@code struct sockaddr_nl} (linux/netlink.h). */
+    private static final StructLayout SOCKADDR_NL = MemoryLayout.structLayout(
+            JAVA_SHORT.withName("nl_family"),
+            JAVA_SHORT.withName("nl_pad"),
+            JAVA_INT.withName("nl_pid"),
+            JAVA_INT.withName("nl_groups"));
+    private static final int NL_FAMILY = StructOffsets.offset(SOCKADDR_NL, "nl_family");
+    private static final int NL_GROUPS = StructOffsets.offset(SOCKADDR_NL, "nl_groups");
 
     private final int fd;
     private final Arena arena;
@@ -36,11 +45,11 @@ public final class NetlinkSocket implements AutoCloseable {
         this.arena = arena;
         this.callState = callState;
         this.buffer = arena.allocate(RECEIVE_BUFFER_BYTES, 8);
-        this.kernelAddress = arena.allocate(SOCKADDR_NL_BYTES, 4);
-        kernelAddress.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-        this.pollfd = arena.allocate(8, 4);
-        pollfd.set(JAVA_INT, 0, fd);
-        pollfd.set(JAVA_SHORT, 4, (short) Libc.POLLIN);
+        this.kernelAddress = arena.allocate(SOCKADDR_NL);
+        kernelAddress.set(JAVA_SHORT, NL_FAMILY, (short) Libc.AF_NETLINK);
+        this.pollfd = arena.allocate(Libc.POLLFD);
+        pollfd.set(JAVA_INT, Libc.POLLFD_FD, fd);
+        pollfd.set(JAVA_SHORT, Libc.POLLFD_EVENTS, (short) Libc.POLLIN);
     }
 
     /**
@@ -55,18 +64,20 @@ public final class NetlinkSocket implements AutoCloseable {
         int fd = -1;
         try {
             MemorySegment callState = Libc.allocateCallState(arena);
-            fd = Libc.socket(callState, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol);
+            fd = Libc.socket(callState, Libc.AF_NETLINK, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, protocol, "socket");
             if (receiveBufferBytes > 0) {
                 try {
-                    Libc.setsockoptInt(callState, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBufferBytes);
+                    Libc.setsockoptInt(callState, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUFFORCE, receiveBufferBytes,
+                            "setsockopt");
                 } catch (NativeCallException notPrivileged) {
-                    Libc.setsockoptInt(callState, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBufferBytes);
+                    Libc.setsockoptInt(callState, fd, Libc.SOL_SOCKET, Libc.SO_RCVBUF, receiveBufferBytes,
+                            "setsockopt");
                 }
             }
-            MemorySegment local = arena.allocate(SOCKADDR_NL_BYTES, 4);
-            local.set(JAVA_SHORT, 0, (short) Libc.AF_NETLINK);
-            local.set(JAVA_INT, 8, groups);
-            Libc.bind(callState, fd, local);
+            MemorySegment local = arena.allocate(SOCKADDR_NL);
+            local.set(JAVA_SHORT, NL_FAMILY, (short) Libc.AF_NETLINK);
+            local.set(JAVA_INT, NL_GROUPS, groups);
+            Libc.bind(callState, fd, local, "bind");
             return new NetlinkSocket(fd, arena, callState);
         } catch (NativeCallException | RuntimeException e) {
             if (fd >= 0) {

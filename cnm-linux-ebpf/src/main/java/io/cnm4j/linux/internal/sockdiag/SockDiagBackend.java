@@ -3,12 +3,12 @@ package io.cnm4j.linux.internal.sockdiag;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.linux.internal.conntrack.NetworkNamespaces;
-import io.cnm4j.linux.internal.nativeio.ErrnoNames;
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,8 +128,8 @@ public final class SockDiagBackend implements FlowBackend {
                 reader.dump(SocketDecoder.AF_INET6, IPPROTO_TCP, STATES, this::onSocket);
             } catch (NativeCallException e) {
                 // a kernel without IPv6 answers the IPv6 dump with an error: IPv4 still counts
-                ipv6 = e.errno() != ErrnoNames.ENOENT && e.errno() != ErrnoNames.EINVAL
-                        && e.errno() != ErrnoNames.EOPNOTSUPP;
+                ipv6 = e.errno() != LinuxErrno.ENOENT && e.errno() != LinuxErrno.EINVAL
+                        && e.errno() != LinuxErrno.EOPNOTSUPP;
                 dumpFailed(e);
             }
         }

@@ -3,7 +3,7 @@ package io.cnm4j.linux.internal.sockdiag;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 
-import io.cnm4j.linux.internal.nativeio.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.internal.netlink.Netlink;
 import io.cnm4j.linux.internal.netlink.NetlinkReplies;
 import io.cnm4j.linux.internal.netlink.NetlinkSocket;

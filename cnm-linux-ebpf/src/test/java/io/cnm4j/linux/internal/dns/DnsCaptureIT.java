@@ -22,6 +22,7 @@ import io.cnm4j.core.FlowClient;
 import io.cnm4j.core.FlowSnapshot;
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.NetworkMonitor;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.linux.InfoLogCanaries;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import java.io.IOException;

@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal.dns;
 
 import static org.assertj.core.api.Assertions.fail;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.DnsStatsKey;
 import io.cnm4j.core.MonitorConfig;
@@ -153,7 +154,7 @@ final class DnsTestTools {
         if (reason == null) {
             try (DnsCapture probe = DnsCapture.open(MonitorConfig.defaults())) {
                 probe.telemetry();
-            } catch (PacketSocketException e) {
+            } catch (NativeCallException e) {
                 reason = e.getMessage();
             }
         }

@@ -1,6 +1,7 @@
 package io.cnm4j.linux.internal.dns;
 
 import io.cnm4j.core.MonitorConfig;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.dns.DnsTrafficProcessor;
 import io.cnm4j.dns.internal.IpPacketDecoder;
 import java.lang.management.ManagementFactory;
@@ -87,7 +88,7 @@ public final class PacketReceiveThroughput {
                 } else {
                     recv.readStatistics(kernel);
                 }
-            } catch (PacketSocketException e) {
+            } catch (NativeCallException e) {
                 throw new IllegalStateException(e);
             }
             cpuNanos.set(threads.getCurrentThreadCpuTime() - cpuStart);

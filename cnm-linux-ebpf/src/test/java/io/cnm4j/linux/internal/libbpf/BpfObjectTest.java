@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,13 +25,13 @@ class BpfObjectTest {
         byte[] notElf = "certainly not an ELF object".getBytes(StandardCharsets.US_ASCII);
 
         assertThatThrownBy(() -> BpfObject.open("garbage", notElf))
-                .isInstanceOf(BpfException.class)
+                .isInstanceOf(NativeCallException.class)
                 .hasMessageStartingWith("bpf_object__open_mem(garbage) failed: ")
-                .satisfies(failure -> assertThat(((BpfException) failure).errno()).isPositive());
+                .satisfies(failure -> assertThat(((NativeCallException) failure).errno()).isPositive());
     }
 
     @Test
-    void openedObjectShowsItsMapsAndProgramsAsCompiled() throws BpfException {
+    void openedObjectShowsItsMapsAndProgramsAsCompiled() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open()) {
             BpfMap entries = object.map(TestCounterObject.ENTRIES_MAP);
 
@@ -43,7 +44,7 @@ class BpfObjectTest {
     }
 
     @Test
-    void mapIsResizedBeforeLoad() throws BpfException {
+    void mapIsResizedBeforeLoad() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open()) {
             // when
             object.map(TestCounterObject.ENTRIES_MAP).setMaxEntries(4096);
@@ -54,7 +55,7 @@ class BpfObjectTest {
     }
 
     @Test
-    void unknownNamesAreRejected() throws BpfException {
+    void unknownNamesAreRejected() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open()) {
             assertThatThrownBy(() -> object.map("no_such_map"))
                     .isInstanceOf(IllegalArgumentException.class)
@@ -66,9 +67,9 @@ class BpfObjectTest {
     }
 
     @Test
-    void mapsCannotBeReadBeforeLoad() throws BpfException {
+    void mapsCannotBeReadBeforeLoad() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open()) {
-            assertThatThrownBy(() -> object.openHashMap(TestCounterObject.COUNTS_MAP, 16))
+            assertThatThrownBy(() -> object.openEntries(TestCounterObject.COUNTS_MAP, 16))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessage("BPF object test_counter is not loaded");
             RingBufferRecordHandler ignoreRecords = (memory, offset, length) -> { };
@@ -79,7 +80,7 @@ class BpfObjectTest {
     }
 
     @Test
-    void closingTwiceIsHarmlessAndUseAfterCloseIsRefused() throws BpfException {
+    void closingTwiceIsHarmlessAndUseAfterCloseIsRefused() throws NativeCallException {
         BpfObject object = TestCounterObject.open();
         BpfMap events = object.map(TestCounterObject.EVENTS_MAP);
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
@@ -59,7 +60,7 @@ class LibBpfIT {
     }
 
     @Test
-    void eachGetppidCallIsCountedAndDeliversOneExactRecord() throws BpfException {
+    void eachGetppidCallIsCountedAndDeliversOneExactRecord() throws NativeCallException {
         try (BpfObject object = loadAndAttachAll()) {
             List<TestEvent> events = new ArrayList<>();
             RingBufferReader reader = object.openRingBuffer(TestCounterObject.EVENTS_MAP,
@@ -85,7 +86,7 @@ class LibBpfIT {
     }
 
     @Test
-    void throwingHandlerIsCountedAndLaterRecordsStillArrive() throws BpfException {
+    void throwingHandlerIsCountedAndLaterRecordsStillArrive() throws NativeCallException {
         try (BpfObject object = loadAndAttachAll()) {
             List<Long> counts = new ArrayList<>();
             RingBufferReader reader = object.openRingBuffer(TestCounterObject.EVENTS_MAP, (memory, offset, length) -> {
@@ -110,7 +111,7 @@ class LibBpfIT {
     }
 
     @Test
-    void pollWithoutRecordsReturnsZeroAfterTheTimeout() throws BpfException {
+    void pollWithoutRecordsReturnsZeroAfterTheTimeout() throws NativeCallException {
         try (BpfObject object = loadAndAttachAll()) {
             RingBufferReader reader = object.openRingBuffer(TestCounterObject.EVENTS_MAP,
                     (memory, offset, length) -> fail("no record expected"));
@@ -126,7 +127,7 @@ class LibBpfIT {
         CompletableFuture<Integer> poll = CompletableFuture.supplyAsync(() -> {
             try {
                 return reader.poll(Duration.ofSeconds(1));
-            } catch (BpfException e) {
+            } catch (NativeCallException e) {
                 throw new IllegalStateException(e);
             }
         });
@@ -144,13 +145,13 @@ class LibBpfIT {
     }
 
     @Test
-    void batchReadsSeeEveryEntryOfAMapResizedBeforeLoad() throws BpfException {
+    void batchReadsSeeEveryEntryOfAMapResizedBeforeLoad() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open(); Arena arena = Arena.ofConfined()) {
             // 1000 entries would not fit the 64 compiled into the object.
             object.map(TestCounterObject.ENTRIES_MAP).setMaxEntries(4096);
             object.program(TestCounterObject.OPTIONAL_PROGRAM).setAutoload(false);
             object.load();
-            BpfHashMap entries = object.openHashMap(TestCounterObject.ENTRIES_MAP, 128);
+            BpfMapEntries entries = object.openEntries(TestCounterObject.ENTRIES_MAP, 128);
             Map<Integer, Long> expected = new TreeMap<>();
             MemorySegment key = arena.allocate(JAVA_INT);
             MemorySegment value = arena.allocate(JAVA_LONG);
@@ -165,7 +166,7 @@ class LibBpfIT {
             Map<Integer, Long> readInBatchesOf128 = readAll(entries);
             // One entry per batch is less than a hash bucket with collisions holds (1000 keys in 4096
             // buckets always collide), which switches the read to the key-by-key walk midway.
-            Map<Integer, Long> readInBatchesOf1 = readAll(object.openHashMap(TestCounterObject.ENTRIES_MAP, 1));
+            Map<Integer, Long> readInBatchesOf1 = readAll(object.openEntries(TestCounterObject.ENTRIES_MAP, 1));
 
             // then
             assertThat(readInBatchesOf128).isEqualTo(expected);
@@ -174,12 +175,12 @@ class LibBpfIT {
     }
 
     @Test
-    void deleteAllSkipsMissingKeysAndEmptiesTheMap() throws BpfException {
+    void deleteAllSkipsMissingKeysAndEmptiesTheMap() throws NativeCallException {
         try (BpfObject object = TestCounterObject.open(); Arena arena = Arena.ofConfined()) {
             object.map(TestCounterObject.ENTRIES_MAP).setMaxEntries(4096);
             object.program(TestCounterObject.OPTIONAL_PROGRAM).setAutoload(false);
             object.load();
-            BpfHashMap entries = object.openHashMap(TestCounterObject.ENTRIES_MAP, 64);
+            BpfMapEntries entries = object.openEntries(TestCounterObject.ENTRIES_MAP, 64);
             MemorySegment value = arena.allocate(JAVA_LONG);
             // Keys 1..300 exist; every tenth key of the delete list (10, 20...) is shifted to a missing one.
             MemorySegment keysToDelete = arena.allocate(JAVA_INT, 300);
@@ -209,25 +210,25 @@ class LibBpfIT {
     }
 
     @Test
-    void failedAttachAllDetachesWhatItAttached() throws BpfException {
+    void failedAttachAllDetachesWhatItAttached() throws NativeCallException {
         ProcessBpfResources before = ProcessBpfResources.ofThisProcess();
         try (BpfObject object = TestCounterObject.open()) {
             // Left enabled, the kprobe on a symbol no kernel has loads but cannot attach.
             object.load();
 
             assertThatThrownBy(() -> object.attachAll(cgroup2Root()))
-                    .isInstanceOf(BpfException.class)
+                    .isInstanceOf(NativeCallException.class)
                     .hasMessageStartingWith("bpf_program__attach(optional_probe) failed: ");
             assertThat(ProcessBpfResources.ofThisProcess().minus(before).linkIds()).isEmpty();
         }
     }
 
     @Test
-    void closeReleasesEveryProgramMapLinkAndDescriptor() throws BpfException {
+    void closeReleasesEveryProgramMapLinkAndDescriptor() throws NativeCallException {
         ProcessBpfResources before = ProcessBpfResources.ofThisProcess();
         BpfObject object = loadAndAttachAll();
         object.openRingBuffer(TestCounterObject.EVENTS_MAP, (memory, offset, length) -> { });
-        object.openHashMap(TestCounterObject.COUNTS_MAP, 16);
+        object.openEntries(TestCounterObject.COUNTS_MAP, 16);
         ProcessBpfResources ours = ProcessBpfResources.ofThisProcess().minus(before);
         assertThat(ours.programIds()).as("count_getppid and allow_all_egress; optional_probe is not loaded")
                 .hasSize(2);
@@ -256,7 +257,7 @@ class LibBpfIT {
         }
     }
 
-    private static BpfObject loadAndAttachAll() throws BpfException {
+    private static BpfObject loadAndAttachAll() throws NativeCallException {
         BpfObject object = TestCounterObject.open();
         try {
             object.program(TestCounterObject.OPTIONAL_PROGRAM).setAutoload(false);
@@ -264,14 +265,14 @@ class LibBpfIT {
             assertThat(object.attachAll(cgroup2Root())).extracting(BpfLink::programName)
                     .containsExactly(TestCounterObject.COUNTING_PROGRAM, TestCounterObject.CGROUP_PROGRAM);
             return object;
-        } catch (BpfException | RuntimeException | Error e) {
+        } catch (NativeCallException | RuntimeException | Error e) {
             object.close();
             throw e;
         }
     }
 
     /** Tells the BPF program to count getppid (its number depends on the architecture) of this process. */
-    private static void countGetppidOfThisProcess(BpfObject object) throws BpfException {
+    private static void countGetppidOfThisProcess(BpfObject object) throws NativeCallException {
         int getppid = switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> 110;
             case "aarch64" -> 173;
@@ -282,21 +283,21 @@ class LibBpfIT {
             MemorySegment config = arena.allocate(8);
             config.set(JAVA_INT, 0, PID);
             config.set(JAVA_INT, 4, getppid);
-            object.openHashMap(TestCounterObject.CONFIG_MAP, 1).put(key, config);
+            object.openEntries(TestCounterObject.CONFIG_MAP, 1).put(key, config);
         }
     }
 
-    private static long countOfThisProcess(BpfObject object) throws BpfException {
+    private static long countOfThisProcess(BpfObject object) throws NativeCallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment key = arena.allocate(JAVA_INT);
             key.set(JAVA_INT, 0, PID);
             MemorySegment value = arena.allocate(JAVA_LONG);
-            assertThat(object.openHashMap(TestCounterObject.COUNTS_MAP, 1).lookup(key, value)).isTrue();
+            assertThat(object.openEntries(TestCounterObject.COUNTS_MAP, 1).lookup(key, value)).isTrue();
             return value.get(JAVA_LONG, 0);
         }
     }
 
-    private static Map<Integer, Long> readAll(BpfHashMap map) throws BpfException {
+    private static Map<Integer, Long> readAll(BpfMapEntries map) throws NativeCallException {
         Map<Integer, Long> entries = new TreeMap<>();
         int delivered = map.readAll((keys, values, count) -> {
             for (int i = 0; i < count; i++) {
@@ -343,7 +344,7 @@ class LibBpfIT {
             probe.program(TestCounterObject.OPTIONAL_PROGRAM).setAutoload(false);
             probe.load();
             return Optional.empty();
-        } catch (BpfException e) {
+        } catch (NativeCallException e) {
             return Optional.of(e.getMessage() + (Syscalls.geteuid() == 0 ? "" : " (not running as root)"));
         }
     }

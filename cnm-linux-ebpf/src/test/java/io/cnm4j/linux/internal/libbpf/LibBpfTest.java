@@ -3,6 +3,7 @@ package io.cnm4j.linux.internal.libbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.cnm4j.core.internal.ffm.LinuxErrno;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -58,8 +59,8 @@ class LibBpfTest {
     void strerrorGivesTheTextOfKernelAndLibbpfErrors() {
         assumeTrue(LibBpf.isAvailable(), "libbpf.so.1 is not installed");
 
-        assertThat(LibBpf.strerror(Errno.ENOENT)).isEqualTo("No such file or directory");
-        assertThat(LibBpf.strerror(-Errno.ENOENT)).isEqualTo("No such file or directory");
+        assertThat(LibBpf.strerror(LinuxErrno.ENOENT)).isEqualTo("No such file or directory");
+        assertThat(LibBpf.strerror(-LinuxErrno.ENOENT)).isEqualTo("No such file or directory");
         assertThat(LibBpf.strerror(4000)).isEqualTo("Something wrong in libelf");
     }
 }

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  * @param mapIds kernel ids of the BPF maps this process holds a descriptor of
  * @param linkIds kernel ids of the BPF links this process holds a descriptor of
  */
-record ProcessBpfResources(Map<String, Integer> anonymousInodes, Set<Integer> programIds, Set<Integer> mapIds,
+public record ProcessBpfResources(Map<String, Integer> anonymousInodes, Set<Integer> programIds, Set<Integer> mapIds,
         Set<Integer> linkIds) {
 
     private static final Path FDS = Path.of("/proc/self/fd");
@@ -35,7 +35,7 @@ record ProcessBpfResources(Map<String, Integer> anonymousInodes, Set<Integer> pr
     private static final Pattern ID_LINE = Pattern.compile("^(prog_id|map_id|link_id):\\s+(\\d+)$", Pattern.MULTILINE);
     private static final Pattern BPFTOOL_ID = Pattern.compile("^(\\d+): ", Pattern.MULTILINE);
 
-    static ProcessBpfResources ofThisProcess() {
+    public static ProcessBpfResources ofThisProcess() {
         Map<String, Integer> anonymousInodes = new TreeMap<>();
         Set<Integer> programIds = new TreeSet<>();
         Set<Integer> mapIds = new TreeSet<>();
@@ -69,7 +69,7 @@ record ProcessBpfResources(Map<String, Integer> anonymousInodes, Set<Integer> pr
     }
 
     /** What this snapshot holds beyond an earlier one. */
-    ProcessBpfResources minus(ProcessBpfResources earlier) {
+    public ProcessBpfResources minus(ProcessBpfResources earlier) {
         Map<String, Integer> inodes = new TreeMap<>(anonymousInodes);
         earlier.anonymousInodes.forEach((kind, n) -> inodes.merge(kind, -n, Integer::sum));
         inodes.values().removeIf(n -> n == 0);
@@ -78,7 +78,7 @@ record ProcessBpfResources(Map<String, Integer> anonymousInodes, Set<Integer> pr
     }
 
     /** Ids of programs, maps or links ({@code "prog"}, {@code "map"}, {@code "link"}) the kernel lists. */
-    static Set<Integer> listedByBpftool(String objectKind) {
+    public static Set<Integer> listedByBpftool(String objectKind) {
         String output = run("bpftool", objectKind, "show");
         Set<Integer> ids = new TreeSet<>();
         Matcher id = BPFTOOL_ID.matcher(output);

@@ -1,5 +1,6 @@
 package io.cnm4j.linux.internal.libbpf;
 
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -25,7 +26,7 @@ final class TestCounterObject {
     private TestCounterObject() {
     }
 
-    static BpfObject open() throws BpfException {
+    static BpfObject open() throws NativeCallException {
         return BpfObject.open(NAME, bytes());
     }
 

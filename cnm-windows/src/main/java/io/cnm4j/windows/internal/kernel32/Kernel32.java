@@ -4,14 +4,12 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.cnm4j.core.internal.ffm.CapturedError;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -19,9 +17,10 @@ import java.util.Map;
 /**
  * FFM bindings to the kernel32 functions the driver protocol uses, one lazily linked holder class
  * per function: loading this class (its descriptors) never touches kernel32, so it loads on any
- * OS; a holder links its function the first time it is called, and only on Windows. Calls that
- * can fail capture {@code GetLastError} ({@link #CAPTURE_LAST_ERROR}) into a segment of
- * {@link #callStateLayout()} supplied by the caller.
+ * OS; a holder links its function the first time it is called, and only on Windows, through the
+ * shared FFM helper ({@link NativeLibrary}). Calls that can fail capture {@code GetLastError}
+ * ({@link CapturedError#LAST_ERROR}) into a call-state segment supplied by the caller
+ * ({@link #allocateCallState}).
  *
  * <p>Types follow the Win32 x64 ABI (LLP64): HANDLE and pointers are {@code ADDRESS}, DWORD and BOOL
  * {@code JAVA_INT}, ULONG_PTR and ULONGLONG {@code JAVA_LONG}. Stateless and thread-safe.
@@ -65,9 +64,6 @@ public final class Kernel32 {
     /** Every bound function with its descriptor, by Win32 name. */
     public static final Map<String, FunctionDescriptor> DESCRIPTORS = descriptors();
 
-    /** The state captured after each failing-capable call. */
-    static final String CAPTURE_LAST_ERROR = "GetLastError";
-
     private Kernel32() {
     }
 
@@ -76,9 +72,9 @@ public final class Kernel32 {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
 
-    /** Layout of the segment a call writes {@code GetLastError} into (Windows only). */
-    public static MemoryLayout callStateLayout() {
-        return Linker.Option.captureStateLayout();
+    /** A segment a call writes {@code GetLastError} into, freed with {@code arena}. */
+    public static MemorySegment allocateCallState(Arena arena) {
+        return CapturedError.allocateState(arena);
     }
 
     private static Map<String, FunctionDescriptor> descriptors() {
@@ -104,25 +100,18 @@ public final class Kernel32 {
         if (!isWindows()) {
             throw new UnsupportedOperationException("kernel32 " + name + " is only available on Windows");
         }
-        MemorySegment symbol = Library.KERNEL32.find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("kernel32 lacks " + name));
         return captureLastError
-                ? Linker.nativeLinker().downcallHandle(symbol, descriptor, Linker.Option.captureCallState(CAPTURE_LAST_ERROR))
-                : Linker.nativeLinker().downcallHandle(symbol, descriptor);
+                ? Library.KERNEL32.downcall(name, descriptor, CapturedError.LAST_ERROR)
+                : Library.KERNEL32.downcall(name, descriptor);
     }
 
     /** Reads the captured {@code GetLastError} value. */
     static int lastError(MemorySegment callState) {
-        return (int) LastError.HANDLE.get(callState, 0L);
+        return CapturedError.LAST_ERROR.read(callState);
     }
 
     private static final class Library {
-        static final SymbolLookup KERNEL32 = SymbolLookup.libraryLookup("kernel32", Arena.global());
-    }
-
-    private static final class LastError {
-        static final VarHandle HANDLE = Linker.Option.captureStateLayout()
-                .varHandle(MemoryLayout.PathElement.groupElement(CAPTURE_LAST_ERROR));
+        static final NativeLibrary KERNEL32 = NativeLibrary.system("kernel32");
     }
 
     static final class CreateFileW {

@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import io.cnm4j.windows.internal.CompletionStatus;
 import io.cnm4j.windows.internal.DriverChannel;
 import io.cnm4j.windows.internal.DriverException;
@@ -41,7 +42,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
     @Override
     public long createFile(String path, boolean overlapped) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment handle = (MemorySegment) Kernel32.CreateFileW.HANDLE.invokeExact(state,
                     arena.allocateFrom(path, StandardCharsets.UTF_16LE), GENERIC_READ_WRITE, FILE_SHARE_READ_WRITE,
                     MemorySegment.NULL, OPEN_EXISTING, overlapped ? FILE_FLAG_OVERLAPPED : 0, MemorySegment.NULL);
@@ -50,14 +51,14 @@ public final class Kernel32DriverChannel implements DriverChannel {
             }
             return handle.address();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public IoctlResult deviceIoControl(long handle, int ioctl, MemorySegment input, MemorySegment output) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment returned = arena.allocate(JAVA_INT);
             int ok = (int) Kernel32.DeviceIoControl.HANDLE.invokeExact(state, MemorySegment.ofAddress(handle), ioctl,
                     input, (int) input.byteSize(), output, (int) output.byteSize(), returned, MemorySegment.NULL);
@@ -65,7 +66,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
             long bytes = Integer.toUnsignedLong(returned.get(JAVA_INT, 0));
             return new IoctlResult(ok != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state), bytes);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
@@ -73,7 +74,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
     public IoctlResult deviceIoControlWithEvent(long handle, int ioctl, MemorySegment input, MemorySegment output) {
         long event = createEvent(null, true);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment overlapped = arena.allocate(OVERLAPPED_SIZE, 8);
             // The low bit keeps this completion off the completion port, whose loop expects only reads.
             overlapped.set(JAVA_LONG, OVERLAPPED_EVENT_OFFSET, event | 1);
@@ -99,7 +100,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
             long bytes = Integer.toUnsignedLong(completed.get(JAVA_INT, 0));
             return new IoctlResult(done != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state), bytes);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         } finally {
             closeHandle(event);
         }
@@ -108,7 +109,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
     @Override
     public long createIoCompletionPort(long fileHandle) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment port = (MemorySegment) Kernel32.CreateIoCompletionPort.HANDLE.invokeExact(state,
                     MemorySegment.ofAddress(fileHandle), MemorySegment.NULL, 0L, 0);
             if (port.address() == 0) {
@@ -116,26 +117,26 @@ public final class Kernel32DriverChannel implements DriverChannel {
             }
             return port.address();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public int readFile(long handle, MemorySegment buffer, MemorySegment overlapped) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             int ok = (int) Kernel32.ReadFile.HANDLE.invokeExact(state, MemorySegment.ofAddress(handle), buffer,
                     (int) buffer.byteSize(), MemorySegment.NULL, overlapped);
             return ok != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public void getQueuedCompletionStatus(long port, int timeoutMillis, CompletionStatus out) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment bytes = arena.allocate(JAVA_INT);
             MemorySegment key = arena.allocate(JAVA_LONG);
             MemorySegment overlapped = arena.allocate(ADDRESS);
@@ -145,26 +146,26 @@ public final class Kernel32DriverChannel implements DriverChannel {
             out.set(ok != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state),
                     Integer.toUnsignedLong(bytes.get(JAVA_INT, 0)), overlapped.get(ADDRESS, 0).address());
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public int cancelIoEx(long handle) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             int ok = (int) Kernel32.CancelIoEx.HANDLE.invokeExact(state, MemorySegment.ofAddress(handle),
                     MemorySegment.NULL);
             return ok != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public long createEvent(String name, boolean manualReset) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment wideName = name == null ? MemorySegment.NULL : arena.allocateFrom(name, StandardCharsets.UTF_16LE);
             MemorySegment event = (MemorySegment) Kernel32.CreateEventW.HANDLE.invokeExact(state, MemorySegment.NULL,
                     manualReset ? 1 : 0, 0, wideName);
@@ -174,45 +175,45 @@ public final class Kernel32DriverChannel implements DriverChannel {
             }
             return event.address();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public int setEvent(long event) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             int ok = (int) Kernel32.SetEvent.HANDLE.invokeExact(state, MemorySegment.ofAddress(event));
             return ok != 0 ? Win32Error.SUCCESS : Kernel32.lastError(state);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public int waitForAny(long[] handles, int timeoutMillis) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             MemorySegment array = arena.allocateFrom(JAVA_LONG, handles);
             int result = (int) Kernel32.WaitForMultipleObjects.HANDLE.invokeExact(state, handles.length, array, 0,
                     timeoutMillis);
             return result;
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
     @Override
     public void closeHandle(long handle) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Kernel32.callStateLayout());
+            MemorySegment state = Kernel32.allocateCallState(arena);
             int ok = (int) Kernel32.CloseHandle.HANDLE.invokeExact(state, MemorySegment.ofAddress(handle));
             if (ok == 0) {
                 LOG.warn("CloseHandle(0x{}) failed: {}", Long.toHexString(handle),
                         Win32Error.describe(Kernel32.lastError(state)));
             }
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
     }
 
@@ -221,18 +222,7 @@ public final class Kernel32DriverChannel implements DriverChannel {
         try {
             return (long) Kernel32.GetTickCount64.HANDLE.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw NativeLibrary.propagate(t);
         }
-    }
-
-    /** Native calls cannot throw; only unchecked failures (our own DriverException included) come through. */
-    private static RuntimeException rethrow(Throwable thrown) {
-        if (thrown instanceof RuntimeException unchecked) {
-            return unchecked;
-        }
-        if (thrown instanceof Error error) {
-            throw error;
-        }
-        throw new AssertionError("checked exception from a native call", thrown);
     }
 }

@@ -3,17 +3,19 @@ package io.cnm4j.linux.internal.libbpf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 @EnabledOnOs(OS.LINUX)
-class BpfExceptionTest {
+class LibBpfErrorsTest {
 
     @Test
     void messageNamesTheCallTheErrnoAndItsText() {
         // when
-        BpfException failure = BpfException.ofErrno("bpf_object__load", -Errno.EPERM);
+        NativeCallException failure = LibBpfErrors.failure("bpf_object__load", -LinuxErrno.EPERM);
 
         // then
         assertThat(failure.getMessage()).isEqualTo("bpf_object__load failed: EPERM (Operation not permitted)");
@@ -24,8 +26,8 @@ class BpfExceptionTest {
     @Test
     void positiveAndNegatedErrnoGiveTheSameFailure() {
         // when
-        BpfException negated = BpfException.ofErrno("bpf_map_lookup_elem(conns)", -Errno.ENOENT);
-        BpfException positive = BpfException.ofErrno("bpf_map_lookup_elem(conns)", Errno.ENOENT);
+        NativeCallException negated = LibBpfErrors.failure("bpf_map_lookup_elem(conns)", -LinuxErrno.ENOENT);
+        NativeCallException positive = LibBpfErrors.failure("bpf_map_lookup_elem(conns)", LinuxErrno.ENOENT);
 
         // then
         assertThat(negated.getMessage())
@@ -37,29 +39,20 @@ class BpfExceptionTest {
     @Test
     void libbpfOwnErrorCodesAreNamedAfterTheLibbpfEnum() {
         // when
-        BpfException failure = BpfException.ofErrno("bpf_object__open_mem(cnm)", -4001);
+        NativeCallException failure = LibBpfErrors.failure("bpf_object__open_mem(cnm)", -4001);
 
         // then
         assertThat(failure.getMessage())
                 .isEqualTo("bpf_object__open_mem(cnm) failed: LIBBPF_ERRNO__FORMAT (BPF object format invalid)");
+        assertThat(failure.errno()).isEqualTo(4001);
     }
 
     @Test
-    void checkPassesResultsThroughAndThrowsOnNegatedErrno() throws BpfException {
-        assertThat(BpfException.check("ring_buffer__poll(events)", 7)).isEqualTo(7);
-        assertThat(BpfException.check("ring_buffer__poll(events)", 0)).isZero();
-        assertThatThrownBy(() -> BpfException.check("ring_buffer__poll(events)", -Errno.EINVAL))
-                .isInstanceOf(BpfException.class)
+    void checkPassesResultsThroughAndThrowsOnNegatedErrno() throws NativeCallException {
+        assertThat(LibBpfErrors.check("ring_buffer__poll(events)", 7)).isEqualTo(7);
+        assertThat(LibBpfErrors.check("ring_buffer__poll(events)", 0)).isZero();
+        assertThatThrownBy(() -> LibBpfErrors.check("ring_buffer__poll(events)", -LinuxErrno.EINVAL))
+                .isInstanceOf(NativeCallException.class)
                 .hasMessage("ring_buffer__poll(events) failed: EINVAL (Invalid argument)");
-    }
-
-    @Test
-    void failureWithoutErrnoKeepsItsReason() {
-        // when
-        BpfException failure = BpfException.withoutErrno("bpf_object__open_mem(cnm)", "libbpf.so.1 cannot be loaded");
-
-        // then
-        assertThat(failure.getMessage()).isEqualTo("bpf_object__open_mem(cnm) failed: libbpf.so.1 cannot be loaded");
-        assertThat(failure.errno()).isZero();
     }
 }

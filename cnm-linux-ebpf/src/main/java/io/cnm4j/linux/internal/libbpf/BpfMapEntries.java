@@ -2,25 +2,29 @@ package io.cnm4j.linux.internal.libbpf;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
+import io.cnm4j.core.internal.ffm.LinuxErrno;
+import io.cnm4j.core.internal.ffm.NativeCallException;
+import io.cnm4j.core.internal.ffm.NativeLibrary;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Reads and edits a BPF hash map (non per-CPU, LRU or not) through its file descriptor, in batches
- * read into buffers allocated once and reused, so a full read allocates nothing per entry.
+ * The entries of a BPF hash map (non per-CPU, LRU or not) or array map, read and edited through the
+ * map's file descriptor: batch reads into buffers allocated once and reused, so a full read
+ * allocates nothing per entry, and lookups, updates and deletes by key.
  *
  * <p>{@link #readAll} uses {@code bpf_map_lookup_batch}; where the kernel lacks it (before 5.6) it
  * falls back to {@code bpf_map_get_next_key} plus {@code bpf_map_lookup_elem} and delivers the same
  * batches. Keys and values are raw bytes in the layout of the BPF C structs; decode them with
  * flyweights.
  *
- * <p>Owned by the {@link BpfObject} that opened it (the map itself belongs to that object), which
- * closes it at the latest when it closes itself; closing it earlier frees its buffers. Closing twice
- * is harmless. Not thread-safe: use it from one thread at a time.
+ * <p>Owned by the {@link BpfObject} that opened it (the map itself belongs to that object), its
+ * only closer: the buffers are freed when the object closes, never by the user. Closing twice is
+ * harmless. Not thread-safe: use it from one thread at a time, and not while the object closes.
  */
-public final class BpfHashMap implements AutoCloseable {
+public final class BpfMapEntries {
 
-    /** Receives one batch of entries read by {@link BpfHashMap#readAll}. */
+    /** Receives one batch of entries read by {@link BpfMapEntries#readAll}. */
     @FunctionalInterface
     public interface BatchHandler {
 
@@ -28,7 +32,7 @@ public final class BpfHashMap implements AutoCloseable {
          * Handles the first {@code count} entries of the buffers: entry {@code i} has its key at
          * {@code i * keySizeBytes()} in {@code keys} and its value at {@code i * valueSizeBytes()} in
          * {@code values}. The buffers are reused by the next batch and must not be modified; do not
-         * change the map during the read either (collect keys, then {@link BpfHashMap#deleteAll}).
+         * change the map during the read either (collect keys, then {@link BpfMapEntries#deleteAll}).
          */
         void onBatch(MemorySegment keys, MemorySegment values, int count);
     }
@@ -56,7 +60,7 @@ public final class BpfHashMap implements AutoCloseable {
     private boolean batchUnsupported;
     private boolean closed;
 
-    BpfHashMap(String mapName, int mapFd, int keySizeBytes, int valueSizeBytes, int batchCapacity) {
+    BpfMapEntries(String mapName, int mapFd, int keySizeBytes, int valueSizeBytes, int batchCapacity) {
         if (batchCapacity <= 0) {
             throw new IllegalArgumentException("batchCapacity must be positive: " + batchCapacity);
         }
@@ -104,7 +108,7 @@ public final class BpfHashMap implements AutoCloseable {
      *
      * @return the number of entries delivered
      */
-    public int readAll(BatchHandler handler) throws BpfException {
+    public int readAll(BatchHandler handler) throws NativeCallException {
         requireOpen();
         if (batchUnsupported) {
             return readKeyByKey(handler, MemorySegment.NULL);
@@ -113,25 +117,31 @@ public final class BpfHashMap implements AutoCloseable {
         boolean fromStart = true;
         while (true) {
             count.set(JAVA_INT, 0, batchCapacity);
-            int result = LibBpf.mapLookupBatch(mapFd, fromStart ? MemorySegment.NULL : batchPosition, batchPosition,
-                    keys, values, count);
+            MemorySegment startAfter = fromStart ? MemorySegment.NULL : batchPosition;
+            int result;
+            try {
+                result = (int) LibBpf.MapElements.LOOKUP_BATCH.invokeExact(mapFd, startAfter, batchPosition, keys,
+                        values, count, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
             int read = count.get(JAVA_INT, 0);
-            if (result == 0 || result == -Errno.ENOENT) {
+            if (result == 0 || result == -LinuxErrno.ENOENT) {
                 // ENOENT marks the end of the map, possibly with a last partial batch.
                 delivered += deliver(handler, read);
-                if (result == -Errno.ENOENT) {
+                if (result == -LinuxErrno.ENOENT) {
                     return delivered;
                 }
                 fromStart = false;
-            } else if (result == -Errno.ENOSPC && read == 0) {
+            } else if (result == -LinuxErrno.ENOSPC && read == 0) {
                 // One hash bucket holds more entries than a batch: walk the rest key by key. That walk
                 // visits buckets in the same order as the batches, so nothing is delivered twice.
                 return delivered + readKeyByKey(handler, fromStart ? MemorySegment.NULL : lastKeyDelivered);
-            } else if (fromStart && Errno.meansUnsupported(result)) {
+            } else if (fromStart && LinuxErrno.meansUnsupported(result)) {
                 batchUnsupported = true;
                 return readKeyByKey(handler, MemorySegment.NULL);
             } else {
-                throw BpfException.ofErrno("bpf_map_lookup_batch(" + mapName + ")", result);
+                throw LibBpfErrors.failure("bpf_map_lookup_batch(" + mapName + ")", result);
             }
         }
     }
@@ -141,23 +151,29 @@ public final class BpfHashMap implements AutoCloseable {
      *
      * @return false when the map has no such key
      */
-    public boolean lookup(MemorySegment key, MemorySegment value) throws BpfException {
+    public boolean lookup(MemorySegment key, MemorySegment value) throws NativeCallException {
         requireOpen();
         requireSize(key, keySizeBytes, "key");
         requireSize(value, valueSizeBytes, "value");
-        return presentOrThrow("bpf_map_lookup_elem", LibBpf.mapLookupElem(mapFd, key, value));
+        return presentOrThrow("bpf_map_lookup_elem", lookupElement(key, value));
     }
 
     /**
      * Creates or replaces an entry.
      *
-     * @throws BpfException E2BIG when the map is full
+     * @throws NativeCallException E2BIG when the map is full
      */
-    public void put(MemorySegment key, MemorySegment value) throws BpfException {
+    public void put(MemorySegment key, MemorySegment value) throws NativeCallException {
         requireOpen();
         requireSize(key, keySizeBytes, "key");
         requireSize(value, valueSizeBytes, "value");
-        BpfException.check("bpf_map_update_elem(" + mapName + ")", LibBpf.mapUpdateElem(mapFd, key, value, BPF_ANY));
+        int result;
+        try {
+            result = (int) LibBpf.MapElements.UPDATE.invokeExact(mapFd, key, value, BPF_ANY);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
+        LibBpfErrors.check("bpf_map_update_elem(" + mapName + ")", result);
     }
 
     /**
@@ -165,10 +181,10 @@ public final class BpfHashMap implements AutoCloseable {
      *
      * @return false when the map had no such key
      */
-    public boolean delete(MemorySegment key) throws BpfException {
+    public boolean delete(MemorySegment key) throws NativeCallException {
         requireOpen();
         requireSize(key, keySizeBytes, "key");
-        return presentOrThrow("bpf_map_delete_elem", LibBpf.mapDeleteElem(mapFd, key));
+        return presentOrThrow("bpf_map_delete_elem", deleteElement(key));
     }
 
     /**
@@ -177,40 +193,45 @@ public final class BpfHashMap implements AutoCloseable {
      *
      * @return the number of entries deleted
      */
-    public int deleteAll(MemorySegment keys, int keyCount) throws BpfException {
+    public int deleteAll(MemorySegment keys, int keyCount) throws NativeCallException {
         requireOpen();
         requireSize(keys, (long) keyCount * keySizeBytes, "keys");
         int deleted = 0;
         int next = 0;
         while (!batchUnsupported && next < keyCount) {
             count.set(JAVA_INT, 0, keyCount - next);
-            int result = LibBpf.mapDeleteBatch(mapFd, keys.asSlice((long) next * keySizeBytes), count);
+            int result;
+            try {
+                result = (int) LibBpf.MapElements.DELETE_BATCH.invokeExact(mapFd,
+                        keys.asSlice((long) next * keySizeBytes), count, MemorySegment.NULL);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
             int done = count.get(JAVA_INT, 0);
             deleted += done;
             next += done;
             if (result == 0) {
                 return deleted;
-            } else if (result == -Errno.ENOENT) {
+            } else if (result == -LinuxErrno.ENOENT) {
                 // The kernel stops at the first missing key; skip it and go on with the others.
                 next++;
-            } else if (next == 0 && Errno.meansUnsupported(result)) {
+            } else if (next == 0 && LinuxErrno.meansUnsupported(result)) {
                 batchUnsupported = true;
             } else {
-                throw BpfException.ofErrno("bpf_map_delete_batch(" + mapName + ")", result);
+                throw LibBpfErrors.failure("bpf_map_delete_batch(" + mapName + ")", result);
             }
         }
         for (; next < keyCount; next++) {
             MemorySegment key = keys.asSlice((long) next * keySizeBytes, keySizeBytes);
-            if (presentOrThrow("bpf_map_delete_elem", LibBpf.mapDeleteElem(mapFd, key))) {
+            if (presentOrThrow("bpf_map_delete_elem", deleteElement(key))) {
                 deleted++;
             }
         }
         return deleted;
     }
 
-    /** Frees the buffers; the map itself lives on with its {@link BpfObject}. */
-    @Override
-    public void close() {
+    /** Frees the buffers; called by the owning {@link BpfObject} only, which frees the map itself. */
+    void close() {
         if (closed) {
             return;
         }
@@ -220,24 +241,28 @@ public final class BpfHashMap implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BpfHashMap[" + mapName + "]";
+        return "BpfMapEntries[" + mapName + "]";
     }
 
     /** The fallback: same batches as {@link #readAll}, filled one key at a time. */
-    private int readKeyByKey(BatchHandler handler, MemorySegment startAfter) throws BpfException {
+    private int readKeyByKey(BatchHandler handler, MemorySegment startAfter) throws NativeCallException {
         int delivered = 0;
         int filled = 0;
         MemorySegment previousKey = startAfter;
         while (true) {
-            int result = LibBpf.mapGetNextKey(mapFd, previousKey, keySlots[filled]);
-            if (result == -Errno.ENOENT) {
+            int result;
+            try {
+                result = (int) LibBpf.MapElements.GET_NEXT_KEY.invokeExact(mapFd, previousKey, keySlots[filled]);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            if (result == -LinuxErrno.ENOENT) {
                 return delivered + deliver(handler, filled);
             }
-            BpfException.check("bpf_map_get_next_key(" + mapName + ")", result);
+            LibBpfErrors.check("bpf_map_get_next_key(" + mapName + ")", result);
             // The kernel reads the previous key before writing the next, so both may be the same slot.
             previousKey = keySlots[filled];
-            boolean present = presentOrThrow("bpf_map_lookup_elem",
-                    LibBpf.mapLookupElem(mapFd, keySlots[filled], valueSlots[filled]));
+            boolean present = presentOrThrow("bpf_map_lookup_elem", lookupElement(keySlots[filled], valueSlots[filled]));
             // A key deleted since get_next_key found it leaves its slot to the next key.
             if (present && ++filled == batchCapacity) {
                 delivered += deliver(handler, filled);
@@ -254,17 +279,35 @@ public final class BpfHashMap implements AutoCloseable {
         return entries;
     }
 
-    private boolean presentOrThrow(String call, int result) throws BpfException {
-        if (result == -Errno.ENOENT) {
+    /** {@code bpf_map_lookup_elem}: 0 or a negated errno. */
+    private int lookupElement(MemorySegment key, MemorySegment value) {
+        try {
+            return (int) LibBpf.MapElements.LOOKUP.invokeExact(mapFd, key, value);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
+    }
+
+    /** {@code bpf_map_delete_elem}: 0 or a negated errno. */
+    private int deleteElement(MemorySegment key) {
+        try {
+            return (int) LibBpf.MapElements.DELETE.invokeExact(mapFd, key);
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
+    }
+
+    private boolean presentOrThrow(String call, int result) throws NativeCallException {
+        if (result == -LinuxErrno.ENOENT) {
             return false;
         }
-        BpfException.check(call + "(" + mapName + ")", result);
+        LibBpfErrors.check(call + "(" + mapName + ")", result);
         return true;
     }
 
     private void requireOpen() {
         if (closed) {
-            throw new IllegalStateException("hash map helper of " + mapName + " is closed");
+            throw new IllegalStateException("entries of map " + mapName + " is closed");
         }
     }
 
