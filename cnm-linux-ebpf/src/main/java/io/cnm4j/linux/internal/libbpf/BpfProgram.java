@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * belong to the object. Every method fails with {@link IllegalStateException} once the object is
  * closed. Thread-safe: calls are serialized on the owning object.
  */
-public final class BpfProgram {
+final class BpfProgram {
 
     private final BpfObject owner;
     private final MemorySegment program;

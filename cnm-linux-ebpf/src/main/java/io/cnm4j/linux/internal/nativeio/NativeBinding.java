@@ -14,7 +14,7 @@ import java.lang.invoke.VarHandle;
  * the JVM's own calls left there). Stateless and thread-safe; meant for libc here and for
  * libbpf and the packet socket when they move onto it.
  */
-public final class NativeBinding {
+final class NativeBinding {
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
     private static final VarHandle ERRNO = Linker.Option.captureStateLayout()

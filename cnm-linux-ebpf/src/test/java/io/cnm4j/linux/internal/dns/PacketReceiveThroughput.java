@@ -1,7 +1,7 @@
 package io.cnm4j.linux.internal.dns;
 
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.DnsTrafficProcessor;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
