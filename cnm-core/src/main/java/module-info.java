@@ -12,7 +12,7 @@ module io.cnm4j.core {
     exports io.cnm4j.core;
     exports io.cnm4j.core.spi;
     exports io.cnm4j.core.replay;
-    exports io.cnm4j.core.internal to io.cnm4j.linux, io.cnm4j.examples;
+    exports io.cnm4j.core.internal to io.cnm4j.linux;
 
     uses io.cnm4j.core.spi.FlowBackendProvider;
 }

@@ -8,10 +8,10 @@ package io.cnm4j.core;
  * {@link IllegalStateException}.
  */
 public interface FlowClient extends AutoCloseable {
-    /** The id given at registration. */
+    /** {@return the id given at registration} */
     String id();
 
-    /** Collects now and returns this client's deltas since its previous poll. */
+    /** {@return this client's deltas since its previous poll, collected now} */
     FlowSnapshot poll();
 
     /** Unregisters the client; its pending closed connections are discarded. */

@@ -15,12 +15,19 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface FlowListener {
+    /**
+     * Receives one interval's snapshot, on this listener's own thread.
+     *
+     * @param snapshot the interval's deltas; immutable, may be kept
+     */
     void onSnapshot(FlowSnapshot snapshot);
 
     /**
      * This listener's own counters, as monotonic totals by name (names ending in {@code _dropped}
      * or {@code _failed} count as loss). Called on the collecting thread while a snapshot is
      * built, so it must only read counters, never block. The default reports none.
+     *
+     * @return the counters by name; empty by default
      */
     default Map<String, Long> telemetry() {
         return Map.of();

@@ -119,7 +119,11 @@ public final class NetworkMonitor implements AutoCloseable {
         }
     }
 
-    /** A builder with the default configuration and backend discovery. */
+    /**
+     * A builder with the default configuration and backend discovery.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -138,7 +142,11 @@ public final class NetworkMonitor implements AutoCloseable {
         collector.start();
     }
 
-    /** Adds a push consumer; it receives its first snapshot at the next interval. */
+    /**
+     * Adds a push consumer; it receives its first snapshot at the next interval.
+     *
+     * @param listener the listener; called on a thread of its own
+     */
     public void addListener(FlowListener listener) {
         Objects.requireNonNull(listener, "listener");
         String clientId = "listener-" + listenerIds.incrementAndGet();
@@ -151,7 +159,11 @@ public final class NetworkMonitor implements AutoCloseable {
         }
     }
 
-    /** Removes a push consumer added with {@link #addListener}. */
+    /**
+     * Removes a push consumer added with {@link #addListener}.
+     *
+     * @param listener a listener added before
+     */
     public void removeListener(FlowListener listener) {
         for (ListenerDispatcher dispatcher : listeners) {
             if (dispatcher.listener() == listener) {
@@ -170,6 +182,9 @@ public final class NetworkMonitor implements AutoCloseable {
     /**
      * Registers a polling consumer. Closed connections are kept for it from now on until it
      * polls. Registering an id that is already registered returns a handle to the same state.
+     *
+     * @param id a name unique among this monitor's clients
+     * @return the client, to poll from now on
      */
     public FlowClient registerClient(String id) {
         Objects.requireNonNull(id, "id");
@@ -185,17 +200,17 @@ public final class NetworkMonitor implements AutoCloseable {
         return new PollingClient(id);
     }
 
-    /** The backend in use, each feature with its status, and why other backends were refused. */
+    /** {@return the backend in use, each feature with its status, and why other backends were refused} */
     public Capabilities capabilities() {
         return capabilities;
     }
 
-    /** The configuration in use. */
+    /** {@return the configuration in use} */
     public MonitorConfig config() {
         return config;
     }
 
-    /** Every loss and health counter, as totals since the monitor was built. */
+    /** {@return every loss and health counter, as totals since the monitor was built} */
     public Telemetry telemetry() {
         lock.lock();
         try {
@@ -362,6 +377,12 @@ public final class NetworkMonitor implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Sets the configuration (default: {@link MonitorConfig#defaults()}).
+         *
+         * @param value the configuration
+         * @return this builder
+         */
         public Builder config(MonitorConfig value) {
             config = Objects.requireNonNull(value, "config");
             return this;
@@ -370,13 +391,21 @@ public final class NetworkMonitor implements AutoCloseable {
         /**
          * Uses this backend instead of discovering installed ones (for example a replay
          * backend in tests). May be called several times; the best available one is chosen.
+         *
+         * @param provider uses this backend instead of discovering installed ones (for example a replay backend in tests)
+         * @return this builder
          */
         public Builder backend(FlowBackendProvider provider) {
             providers.add(Objects.requireNonNull(provider, "provider"));
             return this;
         }
 
-        /** Adds taggers, applied in order (later ones override equal keys). */
+        /**
+         * Adds taggers, applied in order (later ones override equal keys).
+         *
+         * @param values adds taggers, applied in order (later ones override equal keys)
+         * @return this builder
+         */
         public Builder taggers(Tagger... values) {
             taggers.addAll(List.of(values));
             return this;
@@ -386,6 +415,8 @@ public final class NetworkMonitor implements AutoCloseable {
          * Selects and opens the backend (capture starts with {@link NetworkMonitor#start()}).
          *
          * @throws BackendUnavailableException when no backend can run here, with each reason
+         *
+         * @return the new NetworkMonitor
          */
         public NetworkMonitor build() {
             return new NetworkMonitor(this);

@@ -48,22 +48,32 @@ public final class Telemetry {
         this.counters = Collections.unmodifiableMap(new LinkedHashMap<>(counters));
     }
 
-    /** Telemetry holding the given counters, in the map's iteration order. */
+    /**
+     * Telemetry holding the given counters, in the map's iteration order.
+     *
+     * @param counters counter values by name
+     * @return the telemetry
+     */
     public static Telemetry of(Map<String, Long> counters) {
         return counters.isEmpty() ? EMPTY : new Telemetry(counters);
     }
 
-    /** No counters. */
+    /** {@return telemetry with no counters} */
     public static Telemetry empty() {
         return EMPTY;
     }
 
-    /** All counters by name, in a stable order. */
+    /** {@return all counters by name, in a stable order} */
     public Map<String, Long> counters() {
         return counters;
     }
 
-    /** One counter; 0 when it is absent. */
+    /**
+     * One counter; 0 when it is absent.
+     *
+     * @param name the counter's name
+     * @return its value
+     */
     public long get(String name) {
         return counters.getOrDefault(name, 0L);
     }
@@ -71,6 +81,8 @@ public final class Telemetry {
     /**
      * Sum of every counter whose name ends in {@code _dropped}, {@code _failed} or {@code _missed}
      * (connections a polling backend could not see): data that was lost.
+     *
+     * @return the lost events and connections
      */
     public long totalLoss() {
         return counters.entrySet().stream()
@@ -80,7 +92,12 @@ public final class Telemetry {
                 .sum();
     }
 
-    /** Counter-wise increase from an earlier reading, clamped at zero. */
+    /**
+     * Counter-wise increase from an earlier reading, clamped at zero.
+     *
+     * @param earlier a reading taken before this one
+     * @return the increases
+     */
     public Telemetry minus(Telemetry earlier) {
         Map<String, Long> delta = new LinkedHashMap<>();
         counters.forEach((name, value) -> delta.put(name, Math.max(0, value - earlier.get(name))));

@@ -67,7 +67,12 @@ public final class ReplayBackend implements FlowBackendProvider {
         this.opener = opener;
     }
 
-    /** Replays a JSON-lines file (UTF-8). */
+    /**
+     * Replays a JSON-lines file (UTF-8).
+     *
+     * @param file the file, read when the backend opens
+     * @return the replaying provider
+     */
     public static ReplayBackend fromFile(Path file) {
         return new ReplayBackend(file.toString(), () -> {
             try {
@@ -78,7 +83,12 @@ public final class ReplayBackend implements FlowBackendProvider {
         });
     }
 
-    /** Replays lines held in memory. */
+    /**
+     * Replays lines held in memory.
+     *
+     * @param lines the lines, one event each
+     * @return the replaying provider
+     */
     public static ReplayBackend fromLines(List<String> lines) {
         String text = String.join("\n", lines);
         return new ReplayBackend("memory", () -> new BufferedReader(new StringReader(text)));
