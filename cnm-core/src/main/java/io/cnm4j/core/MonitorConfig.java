@@ -84,8 +84,6 @@ public final class MonitorConfig {
      * A builder holding the defaults.
      *
      * @return a new builder
-     *
-     * @return a new builder
      */
     public static Builder builder() {
         return new Builder();

@@ -377,8 +377,6 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
          * Indexes the cgroups once and starts the background thread.
          *
          * @return the new ContainerTagger
-         *
-         * @return the new ContainerTagger
          */
         public ContainerTagger build() {
             return new ContainerTagger(this);

@@ -272,8 +272,6 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
          * Starts the background thread, which fetches at once.
          *
          * @return the new KubernetesTagger
-         *
-         * @return the new KubernetesTagger
          */
         public KubernetesTagger build() {
             if (sources.isEmpty()) {
