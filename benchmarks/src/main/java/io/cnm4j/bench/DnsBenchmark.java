@@ -1,11 +1,11 @@
 package io.cnm4j.bench;
 
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.dns.DnsMessage;
-import io.cnm4j.dns.DnsMessageParser;
-import io.cnm4j.dns.DnsPacketFlow;
-import io.cnm4j.dns.DnsParseStatus;
-import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.DnsMessage;
+import io.cnm4j.dns.internal.DnsMessageParser;
+import io.cnm4j.dns.internal.DnsPacketFlow;
+import io.cnm4j.dns.internal.DnsParseStatus;
+import io.cnm4j.dns.internal.DnsTrafficProcessor;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;

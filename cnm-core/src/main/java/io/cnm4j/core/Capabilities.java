@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public record Capabilities(String backend, Map<Feature, FeatureStatus> features, Map<String, String> refusedBackends,
         Map<String, String> provenance) {
+    /**
+     * Creates an instance from its components.
+     */
     public Capabilities {
         Objects.requireNonNull(backend, "backend");
         provenance = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
@@ -29,17 +32,28 @@ public record Capabilities(String backend, Map<Feature, FeatureStatus> features,
         refusedBackends = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(refusedBackends));
     }
 
-    /** Capabilities of a backend that reports no provenance. */
+    /**
+     * Capabilities of a backend that reports no provenance.
+     *
+     * @param backend the backend's name
+     * @param features the status of each feature; missing ones are reported off
+     * @param refusedBackends backends that were tried first and refused, with their reasons
+     */
     public Capabilities(String backend, Map<Feature, FeatureStatus> features, Map<String, String> refusedBackends) {
         this(backend, features, refusedBackends, Map.of());
     }
 
-    /** True when the feature is on. */
+    /**
+     * True when the feature is on.
+     *
+     * @param feature a feature
+     * @return whether it is on
+     */
     public boolean has(Feature feature) {
         return features.get(feature).enabled();
     }
 
-    /** A readable multi-line report, as printed by {@code cnm caps}. */
+    /** {@return a readable multi-line report, as printed by {@code cnm caps}} */
     public String report() {
         StringBuilder out = new StringBuilder("backend: ").append(backend).append('\n');
         features.forEach((feature, status) -> out.append(String.format("  %-18s %-4s %s%n",

@@ -45,6 +45,9 @@ public record ConnectionKey(
             .thenComparingInt(ConnectionKey::pid)
             .thenComparingLong(ConnectionKey::netns);
 
+    /**
+     * Creates an instance from its components.
+     */
     public ConnectionKey {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(protocol, "protocol");

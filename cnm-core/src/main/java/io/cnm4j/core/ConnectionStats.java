@@ -51,6 +51,9 @@ public record ConnectionStats(
         List<String> dnsNames,
         Map<String, String> tags) implements ConnectionView {
 
+    /**
+     * Creates an instance from its components.
+     */
     public ConnectionStats {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(direction, "direction");
@@ -63,17 +66,24 @@ public record ConnectionStats(
         tags = Map.copyOf(tags);
     }
 
-    /** Time from first sight to the last update. */
+    /** {@return time from first sight to the last update} */
     public Duration duration() {
         return Duration.between(start, lastUpdate);
     }
 
-    /** The NAT translation, if the connection was NATed. */
+    /** {@return the NAT translation, if the connection was NATed} */
     public Optional<NatTranslation> natTranslation() {
         return Optional.ofNullable(nat);
     }
 
-    /** A copy with other DNS names and tags (used by enrichers). */
+    /**
+     * A copy with other DNS names and tags (used by enrichers).
+     *
+     * @param names the DNS names of the remote address
+     * @param newTags the tags
+     * @param translation the NAT translation, or null
+     * @return the copy
+     */
     public ConnectionStats withEnrichment(List<String> names, Map<String, String> newTags, NatTranslation translation) {
         return new ConnectionStats(key, direction, cookie, total, last, rttMicros, rttVarMicros, tcpFailures,
                 start, lastUpdate, closed, intraHost, translation, names, newTags);

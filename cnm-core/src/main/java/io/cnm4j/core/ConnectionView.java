@@ -16,81 +16,81 @@ import java.util.Map;
  * {@link #tags()} and {@link #nat()} are looked up on first call and may allocate.
  */
 public interface ConnectionView {
-    /** @return the tuple, process and network namespace (an immutable value, safe to keep) */
+    /** {@return the tuple, process and network namespace (an immutable value, safe to keep)} */
     ConnectionKey key();
 
-    /** @return which end opened the connection */
+    /** {@return which end opened the connection} */
     Direction direction();
 
-    /** @return the kernel's socket cookie of the most recently updated socket with this tuple */
+    /** {@return the kernel's socket cookie of the most recently updated socket with this tuple} */
     long cookie();
 
-    /** @return bytes sent since this client's previous read */
+    /** {@return bytes sent since this client's previous read} */
     long bytesSent();
 
-    /** @return bytes received since this client's previous read */
+    /** {@return bytes received since this client's previous read} */
     long bytesReceived();
 
-    /** @return segments or datagrams sent since this client's previous read */
+    /** {@return segments or datagrams sent since this client's previous read} */
     long packetsSent();
 
-    /** @return segments or datagrams received since this client's previous read */
+    /** {@return segments or datagrams received since this client's previous read} */
     long packetsReceived();
 
-    /** @return TCP retransmits since this client's previous read */
+    /** {@return TCP retransmits since this client's previous read} */
     long retransmits();
 
-    /** @return 1 when the connection was established after capture started and this client had not seen that */
+    /** {@return 1 when the connection was established after capture started and this client had not seen that} */
     long tcpEstablished();
 
-    /** @return 1 when the connection closed since this client's previous read */
+    /** {@return 1 when the connection closed since this client's previous read} */
     long tcpClosed();
 
-    /** @return bytes sent over the connection's lifetime as tracked */
+    /** {@return bytes sent over the connection's lifetime as tracked} */
     long totalBytesSent();
 
-    /** @return bytes received over the connection's lifetime as tracked */
+    /** {@return bytes received over the connection's lifetime as tracked} */
     long totalBytesReceived();
 
-    /** @return segments or datagrams sent over the connection's lifetime as tracked */
+    /** {@return segments or datagrams sent over the connection's lifetime as tracked} */
     long totalPacketsSent();
 
-    /** @return segments or datagrams received over the connection's lifetime as tracked */
+    /** {@return segments or datagrams received over the connection's lifetime as tracked} */
     long totalPacketsReceived();
 
-    /** @return TCP retransmits over the connection's lifetime as tracked */
+    /** {@return TCP retransmits over the connection's lifetime as tracked} */
     long totalRetransmits();
 
-    /** @return smoothed round-trip time in microseconds (0 when unknown) */
+    /** {@return smoothed round-trip time in microseconds (0 when unknown)} */
     long rttMicros();
 
-    /** @return round-trip time variance in microseconds (0 when unknown) */
+    /** {@return round-trip time variance in microseconds (0 when unknown)} */
     long rttVarMicros();
 
-    /** @return failed or aborted connection attempts by errno; empty when none */
+    /** {@return failed or aborted connection attempts by errno; empty when none} */
     Map<Integer, Long> tcpFailures();
 
-    /** @return when the connection was first seen, in nanoseconds since the epoch */
+    /** {@return when the connection was first seen, in nanoseconds since the epoch} */
     long startEpochNanos();
 
-    /** @return when its counters last changed, in nanoseconds since the epoch (never before the start) */
+    /** {@return when its counters last changed, in nanoseconds since the epoch (never before the start)} */
     long lastUpdateEpochNanos();
 
-    /** @return whether the connection is closed */
+    /** {@return whether the connection is closed} */
     boolean closed();
 
-    /** @return whether both ends are on this host */
+    /** {@return whether both ends are on this host} */
     boolean intraHost();
 
-    /** @return names that resolved the remote address; looked up on first call */
+    /** {@return names that resolved the remote address; looked up on first call} */
     List<String> dnsNames();
 
-    /** @return tags from the configured taggers; computed on first call */
+    /** {@return tags from the configured taggers; computed on first call} */
     Map<String, String> tags();
 
-    /** @return the translated tuple when the connection was NATed, else {@code null}; looked up on first call */
+    /** {@return the translated tuple when the connection was NATed, else {@code null}; looked up on first call} */
     NatTranslation nat();
 
-    /** @return an immutable copy, safe to keep after the visit */
+    /** {@return an immutable copy, safe to keep after the visit} */
     ConnectionStats toStats();
 }

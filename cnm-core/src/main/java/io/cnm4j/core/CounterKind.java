@@ -14,7 +14,7 @@ public enum CounterKind {
     /** A current value (a table's size, a peak, a 0/1 state); reported as it is, never as a delta. */
     GAUGE;
 
-    /** The lower-case name used in the README's telemetry table, such as {@code loss}. */
+    /** {@return the lower-case name used in the README's telemetry table, such as {@code loss}} */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

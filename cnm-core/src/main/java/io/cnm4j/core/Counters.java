@@ -24,7 +24,12 @@ public record Counters(
     /** All counters zero. */
     public static final Counters ZERO = new Counters(0, 0, 0, 0, 0, 0, 0);
 
-    /** Element-wise sum. */
+    /**
+     * Element-wise sum.
+     *
+     * @param other the counters to add
+     * @return the sums
+     */
     public Counters plus(Counters other) {
         return new Counters(
                 bytesSent + other.bytesSent,
@@ -39,6 +44,9 @@ public record Counters(
     /**
      * Element-wise difference, each clamped at zero: a counter that went backwards (a reset
      * socket statistic) yields no delta rather than a negative one.
+     *
+     * @param earlier an earlier reading of the same flow
+     * @return the increases since that reading
      */
     public Counters minusClamped(Counters earlier) {
         return new Counters(
@@ -51,7 +59,7 @@ public record Counters(
                 Math.max(0, tcpClosed - earlier.tcpClosed));
     }
 
-    /** True when every counter is zero. */
+    /** {@return true when every counter is zero} */
     public boolean isZero() {
         return bytesSent == 0 && bytesReceived == 0 && packetsSent == 0 && packetsReceived == 0
                 && retransmits == 0 && tcpEstablished == 0 && tcpClosed == 0;

@@ -20,17 +20,22 @@ public enum Direction {
         this.code = code;
     }
 
-    /** The numeric code used by Datadog's tracer. */
+    /** {@return the numeric code used by Datadog's tracer} */
     public int code() {
         return code;
     }
 
-    /** Lower-case name as used in the JSON lines. */
+    /** {@return lower-case name as used in the JSON lines} */
     public String jsonName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** The direction for a numeric code; unknown codes map to {@link #NONE}. */
+    /**
+     * The direction for a numeric code; unknown codes map to {@link #NONE}.
+     *
+     * @param code the numeric code
+     * @return the direction
+     */
     public static Direction fromCode(int code) {
         return switch (code) {
             case 1 -> INCOMING;

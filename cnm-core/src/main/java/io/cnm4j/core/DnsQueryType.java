@@ -21,7 +21,12 @@ public final class DnsQueryType {
     private DnsQueryType() {
     }
 
-    /** The mnemonic of a query type number, or {@code TYPE<n>} (RFC 3597) when it has none here. */
+    /**
+     * The mnemonic of a query type number, or {@code TYPE<n>} (RFC 3597) when it has none here.
+     *
+     * @param number a query type number (0..65535)
+     * @return the mnemonic
+     */
     public static String name(int number) {
         if (number >= 0 && number < NAMES.length && NAMES[number] != null) {
             return NAMES[number];
@@ -29,7 +34,12 @@ public final class DnsQueryType {
         return "TYPE" + number;
     }
 
-    /** The number of a mnemonic such as {@code "AAAA"} or {@code "TYPE65"}; empty when unknown. */
+    /**
+     * The number of a mnemonic such as {@code "AAAA"} or {@code "TYPE65"}; empty when unknown.
+     *
+     * @param name a mnemonic, case-insensitive
+     * @return the number, or empty for an unknown mnemonic
+     */
     public static OptionalInt number(String name) {
         String upper = name.trim().toUpperCase(Locale.ROOT);
         Integer known = BY_NAME.get(upper);

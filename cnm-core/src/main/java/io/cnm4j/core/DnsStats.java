@@ -7,8 +7,9 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.PackedHistogram;
 
 /**
- * DNS statistics of one {@link DnsStatsKey} over one delivery interval. Immutable: the latency
- * histogram is copied in and out.
+ * DNS statistics of one {@link DnsStatsKey} over one delivery interval. Immutable, and shared by
+ * the snapshots of every client: the latency histogram (HdrHistogram's mutable type) is copied in
+ * when built and copied out on each {@link #latencyHistogramMicros()} call.
  */
 public final class DnsStats {
     /** Highest latency the histograms track, in microseconds (one hour). */
@@ -37,56 +38,78 @@ public final class DnsStats {
      * A new, empty latency histogram with the precision used by all DNS statistics. Packed, so a
      * key with a few distinct latencies costs hundreds of bytes rather than the 27 KB of a flat
      * histogram over this range: 20,000 keys per interval must fit comfortably.
+     *
+     * @return an empty histogram of latencies in microseconds
      */
     public static Histogram newLatencyHistogram() {
         return new PackedHistogram(MAX_TRACKED_LATENCY_MICROS, HISTOGRAM_PRECISION_DIGITS);
     }
 
-    /** Starts building statistics for a key. */
+    /**
+     * Starts building statistics for a key.
+     *
+     * @param key the server, domain and query type the statistics are for
+     * @return a new builder
+     */
     public static Builder builder(DnsStatsKey key) {
         return new Builder(key);
     }
 
+    /** {@return the server, domain and query type these statistics are for} */
     public DnsStatsKey key() {
         return key;
     }
 
-    /** Responses by rcode (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED…). */
+    /** {@return responses by rcode (0 NOERROR, 2 SERVFAIL, 3 NXDOMAIN, 5 REFUSED…)} */
     public Map<Integer, Long> countsByRcode() {
         return countsByRcode;
     }
 
-    /** Queries that got no response within the DNS timeout. */
+    /** {@return queries that got no response within the DNS timeout} */
     public long timeouts() {
         return timeouts;
     }
 
-    /** Sum of latencies of responses with rcode NOERROR, in microseconds. */
+    /** {@return sum of latencies of responses with rcode NOERROR, in microseconds} */
     public long successLatencySumMicros() {
         return successLatencySumMicros;
     }
 
-    /** Sum of latencies of responses with any other rcode, in microseconds. */
+    /** {@return sum of latencies of responses with any other rcode, in microseconds} */
     public long failureLatencySumMicros() {
         return failureLatencySumMicros;
     }
 
-    /** A copy of the latency histogram of all responses, in microseconds. */
+    /**
+     * {@return a new copy of the latency histogram of all responses, in microseconds} Statistics
+     * are shared by every client's and listener's snapshot, so each call copies: a caller may
+     * change or reset its copy without changing what anyone else sees.
+     */
     public Histogram latencyHistogramMicros() {
         return latencyMicros.copy();
     }
 
-    /** Latency at a percentile (0..100) in microseconds; 0 when there was no response. */
+    /**
+     * Latency at a percentile (0..100) in microseconds; 0 when there was no response.
+     *
+     * @param percentile the percentile, 0 to 100
+     * @return the latency in microseconds
+     */
     public long latencyMicrosAtPercentile(double percentile) {
         return latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getValueAtPercentile(percentile);
     }
 
-    /** Responses of every rcode. */
+    /** {@return responses of every rcode} */
     public long responses() {
         return countsByRcode.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** Statistics that hold this interval's counts plus another one's for the same key. */
+    /**
+     * Statistics that hold this interval's counts plus another one's for the same key.
+     *
+     * @param other statistics of the same key
+     * @return the combined statistics
+     */
     public DnsStats plus(DnsStats other) {
         if (!key.equals(other.key)) {
             throw new IllegalArgumentException("different keys: " + key + " and " + other.key);
@@ -137,7 +160,13 @@ public final class DnsStats {
             this.key = Objects.requireNonNull(key, "key");
         }
 
-        /** Records one response; rcode 0 counts as success, any other as failure. */
+        /**
+         * Records one response; rcode 0 counts as success, any other as failure.
+         *
+         * @param latencyMicros the response's latency in microseconds, clamped to 0..{@value #MAX_TRACKED_LATENCY_MICROS}
+         * @param rcode the response code, including extended rcodes above 15
+         * @return this builder
+         */
         public Builder response(int rcode, long latencyMicros) {
             long clamped = Math.min(Math.max(0, latencyMicros), MAX_TRACKED_LATENCY_MICROS);
             if (rcode >= 0 && rcode < HEADER_RCODES) {
@@ -154,12 +183,21 @@ public final class DnsStats {
             return this;
         }
 
-        /** Records one query that got no response in time. */
+        /**
+         * Records one query that got no response in time.
+         *
+         * @return this builder
+         */
         public Builder timeout() {
             timeouts++;
             return this;
         }
 
+        /**
+         * Builds the DnsStats from the settings made so far.
+         *
+         * @return the new DnsStats
+         */
         public DnsStats build() {
             Map<Integer, Long> countsByRcode = new HashMap<>(extendedRcodeCounts);
             for (int rcode = 0; rcode < HEADER_RCODES; rcode++) {

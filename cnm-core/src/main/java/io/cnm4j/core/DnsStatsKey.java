@@ -22,13 +22,16 @@ public record DnsStatsKey(InetAddress client, InetAddress server, String domain,
             .thenComparing((a, b) -> compareAddresses(a.client, b.client))
             .thenComparing((a, b) -> compareAddresses(a.server, b.server));
 
+    /**
+     * Creates an instance from its components.
+     */
     public DnsStatsKey {
         Objects.requireNonNull(client, "client");
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(domain, "domain");
     }
 
-    /** The query type's mnemonic, such as {@code "A"}. */
+    /** {@return the query type's mnemonic, such as {@code "A"}} */
     public String queryTypeName() {
         return DnsQueryType.name(queryType);
     }

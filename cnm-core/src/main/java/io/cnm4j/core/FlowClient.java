@@ -9,10 +9,10 @@ package io.cnm4j.core;
  * (connections that closed while it was forgotten were not kept for it).
  */
 public interface FlowClient extends AutoCloseable {
-    /** The id given at registration. */
+    /** {@return the id given at registration} */
     String id();
 
-    /** Collects now and returns this client's deltas since its previous poll. */
+    /** {@return this client's deltas since its previous poll, collected now} */
     FlowSnapshot poll();
 
     /**

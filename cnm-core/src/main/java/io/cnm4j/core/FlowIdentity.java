@@ -20,6 +20,9 @@ import java.util.Objects;
 public record FlowIdentity(
         ConnectionKey key, Direction direction, String processName, long cgroupId, List<String> remoteDnsNames) {
 
+    /**
+     * Creates an instance from its components.
+     */
     public FlowIdentity {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(direction, "direction");
@@ -27,17 +30,22 @@ public record FlowIdentity(
         remoteDnsNames = List.copyOf(remoteDnsNames);
     }
 
-    /** An identity that knows only the tuple (no kernel process facts, no DNS names). */
+    /**
+     * An identity that knows only the tuple (no kernel process facts, no DNS names).
+     *
+     * @param key the connection's tuple
+     * @return an identity with no process facts
+     */
     public static FlowIdentity of(ConnectionKey key) {
         return new FlowIdentity(key, Direction.NONE, "", 0, List.of());
     }
 
-    /** The PID from the key. */
+    /** {@return the PID from the key} */
     public int pid() {
         return key.pid();
     }
 
-    /** The network namespace inode from the key. */
+    /** {@return the network namespace inode from the key} */
     public long netns() {
         return key.netns();
     }

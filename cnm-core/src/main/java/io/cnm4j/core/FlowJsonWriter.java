@@ -89,7 +89,12 @@ public final class FlowJsonWriter implements AutoCloseable {
         this.ownedTarget = ownedTarget;
     }
 
-    /** A writer of UTF-8 JSON lines to a stream that the caller keeps owning. */
+    /**
+     * A writer of UTF-8 JSON lines to a stream that the caller keeps owning.
+     *
+     * @param out the stream, not closed by the writer
+     * @return the writer
+     */
     public static FlowJsonWriter to(OutputStream out) {
         Objects.requireNonNull(out, "out");
         try {
@@ -99,7 +104,12 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    /** A writer of JSON lines to a character writer that the caller keeps owning. */
+    /**
+     * A writer of JSON lines to a character writer that the caller keeps owning.
+     *
+     * @param writer the character writer, not closed by this writer
+     * @return the writer
+     */
     public static FlowJsonWriter to(Writer writer) {
         Objects.requireNonNull(writer, "writer");
         try {
@@ -109,7 +119,12 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    /** A writer of UTF-8 JSON lines to a file, created or truncated, that {@link #close()} closes. */
+    /**
+     * A writer of UTF-8 JSON lines to a file, created or truncated, that {@link #close()} closes.
+     *
+     * @param file the file
+     * @return the writer, which owns the file
+     */
     public static FlowJsonWriter to(Path file) {
         Objects.requireNonNull(file, "file");
         OutputStream out = null;
@@ -125,6 +140,9 @@ public final class FlowJsonWriter implements AutoCloseable {
     /**
      * Writes one {@code "type":"conn"} line with the connection's interval deltas: a
      * {@link ConnectionStats}, or a view met during {@link FlowClient#poll(ConnectionVisitor)}.
+     *
+     * @param c the connection
+     * @param ts the line's timestamp
      */
     public void writeConnection(ConnectionView c, Instant ts) {
         Objects.requireNonNull(c, "c");
@@ -167,7 +185,12 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    /** Writes one {@code "type":"dns"} line. */
+    /**
+     * Writes one {@code "type":"dns"} line.
+     *
+     * @param d the DNS statistics
+     * @param ts the line's timestamp
+     */
     public void writeDns(DnsStats d, Instant ts) {
         Objects.requireNonNull(d, "d");
         Objects.requireNonNull(ts, "ts");
@@ -196,6 +219,10 @@ public final class FlowJsonWriter implements AutoCloseable {
      * Writes one {@code "type":"telemetry"} line: the backend, then every counter of {@code t} in
      * its order, named as in {@link Telemetry}. A counter named like a header field
      * ({@code type}, {@code ts}, {@code backend}) would repeat that key; backends must not use those names.
+     *
+     * @param backend the backend's name
+     * @param t the counters
+     * @param ts the line's timestamp
      */
     public void writeTelemetry(String backend, Telemetry t, Instant ts) {
         Objects.requireNonNull(backend, "backend");
@@ -218,6 +245,8 @@ public final class FlowJsonWriter implements AutoCloseable {
     /**
      * Writes every connection, then every DNS statistics entry, then one telemetry line, all with
      * the snapshot's timestamp, and flushes.
+     *
+     * @param s the snapshot
      */
     public void writeSnapshot(FlowSnapshot s) {
         Objects.requireNonNull(s, "s");
@@ -228,6 +257,9 @@ public final class FlowJsonWriter implements AutoCloseable {
      * As {@link #writeSnapshot(FlowSnapshot)}, every line stamped {@code ts}: for a snapshot of
      * {@link FlowClient#poll(ConnectionVisitor)}, whose connection lines were written during the visit
      * with that same time.
+     *
+     * @param s the snapshot
+     * @param ts the time every line carries
      */
     public void writeSnapshot(FlowSnapshot s, Instant ts) {
         Objects.requireNonNull(s, "s");

@@ -16,18 +16,25 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface FlowListener {
+    /**
+     * Receives one interval's snapshot, on this listener's own thread.
+     *
+     * @param snapshot the interval's deltas; immutable, may be kept
+     */
     void onSnapshot(FlowSnapshot snapshot);
 
     /**
      * This listener's own counters, as totals by the names declared in
      * {@link #telemetryCounters()}. Called on the collecting thread while a snapshot is built, so
      * it must only read counters, never block. The default reports none.
+     *
+     * @return the counters by name; empty by default
      */
     default Map<String, Long> telemetry() {
         return Map.of();
     }
 
-    /** The declaration of every counter {@link #telemetry()} reports; none by default. */
+    /** {@return the declaration of every counter {@link #telemetry()} reports; none by default} */
     default List<TelemetryCounter> telemetryCounters() {
         return List.of();
     }

@@ -18,6 +18,9 @@ import java.util.Objects;
 public record FlowSnapshot(
         Instant timestamp, String backend, List<ConnectionStats> connections, List<DnsStats> dnsStats,
         Telemetry telemetry) {
+    /**
+     * Creates an instance from its components.
+     */
     public FlowSnapshot {
         Objects.requireNonNull(timestamp, "timestamp");
         Objects.requireNonNull(backend, "backend");

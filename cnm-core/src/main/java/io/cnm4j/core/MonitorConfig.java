@@ -75,17 +75,25 @@ public final class MonitorConfig {
         return java.util.Collections.unmodifiableMap(copy);
     }
 
-    /** The defaults of every setting. */
+    /** {@return the defaults of every setting} */
     public static MonitorConfig defaults() {
         return builder().build();
     }
 
-    /** A builder holding the defaults. */
+    /**
+     * A builder holding the defaults.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding this configuration's values. */
+    /**
+     * A builder holding this configuration's values.
+     *
+     * @return this builder
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.enabled = enabled;
@@ -117,85 +125,87 @@ public final class MonitorConfig {
         return b;
     }
 
-    /** Whether capture runs at all ({@code enabled}, default true). */
+    /** {@return whether capture runs at all ({@code enabled}, default true)} */
     public boolean enabled() { return enabled; }
 
-    /** Collect TCP connections ({@code collect_tcp}, default true). */
+    /** {@return whether to collect TCP connections ({@code collect_tcp}, default true)} */
     public boolean collectTcp() { return collectTcp; }
 
-    /** Collect UDP flows ({@code collect_udp}, default true). */
+    /** {@return whether to collect UDP flows ({@code collect_udp}, default true)} */
     public boolean collectUdp() { return collectUdp; }
 
-    /** Collect IPv6 connections ({@code collect_ipv6}, default true). */
+    /** {@return whether to collect IPv6 connections ({@code collect_ipv6}, default true)} */
     public boolean collectIpv6() { return collectIpv6; }
 
-    /** Whether failed connections are reported at all ({@code tracked_failures} not empty). */
+    /** {@return whether failed connections are reported at all ({@code tracked_failures} not empty)} */
     public boolean trackFailedConnections() { return !trackedFailures.isEmpty(); }
 
-    /** The errnos of failed connections that are reported ({@code tracked_failures}, default all). */
+    /** {@return the errnos of failed connections that are reported ({@code tracked_failures}, default all)} */
     public Set<Errno> trackedFailures() { return trackedFailures; }
 
-    /** DNS statistics on or off ({@code dns_enabled}, default true). */
+    /** {@return whether DNS statistics are on ({@code dns_enabled}, default true)} */
     public boolean dnsEnabled() { return dnsEnabled; }
 
-    /** A query unanswered this long is a timeout ({@code dns_timeout}, default 15 s). */
+    /** {@return how long a query may stay unanswered before it is a timeout ({@code dns_timeout}, default 15 s)} */
     public Duration dnsTimeout() { return dnsTimeout; }
 
-    /** Server ports whose traffic is parsed as DNS ({@code dns_ports}, default 53). */
+    /** {@return server ports whose traffic is parsed as DNS ({@code dns_ports}, default 53)} */
     public Set<Integer> dnsPorts() { return dnsPorts; }
 
-    /** Key DNS statistics by domain ({@code dns_collect_domains}, default true). */
+    /** {@return whether DNS statistics are keyed by domain ({@code dns_collect_domains}, default true)} */
     public boolean dnsCollectDomains() { return dnsCollectDomains; }
 
-    /** Query types recorded ({@code dns_query_types}); empty means all (the default). */
+    /** {@return query types recorded ({@code dns_query_types}); empty means all (the default)} */
     public Set<Integer> dnsQueryTypes() { return dnsQueryTypes; }
 
-    /** Also capture DNS to a resolver on loopback ({@code dns_collect_local}, default false). */
+    /** {@return whether to also capture DNS to a resolver on loopback ({@code dns_collect_local}, default false)} */
     public boolean dnsCollectLocal() { return dnsCollectLocal; }
 
-    /** Connections tracked in the kernel and in the state engine ({@code max_tracked_connections}, 65,536). */
+    /** {@return connections tracked in the kernel and in the state engine ({@code max_tracked_connections}, 65,536)} */
     public int maxTrackedConnections() { return maxTrackedConnections; }
 
-    /** Closed connections buffered per consumer ({@code closed_buffer_size}, default = max tracked). */
+    /** {@return closed connections buffered per consumer ({@code closed_buffer_size}, default = max tracked)} */
     public int closedBufferSize() { return closedBufferSize; }
 
-    /** Connections whose delta state one consumer keeps ({@code max_client_connections}, 75,000). */
+    /** {@return connections whose delta state one consumer keeps ({@code max_client_connections}, 75,000)} */
     public int maxClientConnections() { return maxClientConnections; }
 
-    /** DNS statistics entries kept per interval and per consumer ({@code max_dns_stats}, 20,000). */
+    /** {@return DNS statistics entries kept per interval and per consumer ({@code max_dns_stats}, 20,000)} */
     public int maxDnsStats() { return maxDnsStats; }
 
     /**
      * Peers one UDP socket gets flows for ({@code udp_peer_limit}, 1,024); the traffic of its
      * further peers is summed into one overflow flow of that socket, whose remote end is unspecified.
+     *
+     * @return the peer limit
      */
     public int udpPeerLimit() { return udpPeerLimit; }
 
-    /** DNS queries awaiting their response ({@code max_pending_dns_queries}, 10,000). */
+    /** {@return DNS queries awaiting their response ({@code max_pending_dns_queries}, 10,000)} */
     public int maxPendingDnsQueries() { return maxPendingDnsQueries; }
 
-    /** Addresses in the reverse DNS cache ({@code reverse_dns_cache_size}, 100,000). */
+    /** {@return addresses in the reverse DNS cache ({@code reverse_dns_cache_size}, 100,000)} */
     public int reverseDnsCacheSize() { return reverseDnsCacheSize; }
 
-    /** A polling client idle this long is forgotten ({@code client_expiry}, 2 min). */
+    /** {@return how long a polling client may stay idle before it is forgotten ({@code client_expiry}, 2 min)} */
     public Duration clientExpiry() { return clientExpiry; }
 
-    /** Excluded local endpoints: CIDR to port entries ({@code source_exclusions}). */
+    /** {@return excluded local endpoints: CIDR to port entries ({@code source_exclusions})} */
     public Map<String, List<String>> sourceExclusions() { return sourceExclusions; }
 
-    /** Excluded remote endpoints: CIDR to port entries ({@code destination_exclusions}). */
+    /** {@return excluded remote endpoints: CIDR to port entries ({@code destination_exclusions})} */
     public Map<String, List<String>> destinationExclusions() { return destinationExclusions; }
 
-    /** Resolve NAT through conntrack ({@code conntrack_enabled}, default true). */
+    /** {@return whether to resolve NAT through conntrack ({@code conntrack_enabled}, default true)} */
     public boolean conntrackEnabled() { return conntrackEnabled; }
 
-    /** Listener delivery period ({@code interval}, default 10 s). */
+    /** {@return the listener delivery period ({@code interval}, default 10 s)} */
     public Duration interval() { return interval; }
 
-    /** Capacity of the ingestion queue between backend and state engine ({@code queue_capacity}, 65,536). */
+    /** {@return the capacity of the ingestion queue between backend and state engine ({@code queue_capacity}, 65,536)} */
     public int queueCapacity() { return queueCapacity; }
 
-    /** Preferred backend by name ({@code backend}); empty picks the best available. */
+    /** {@return the preferred backend by name ({@code backend}); empty picks the best available} */
     public String backend() { return backend; }
 
     @Override
@@ -235,21 +245,55 @@ public final class MonitorConfig {
         private Builder() {
         }
 
+        /**
+         * Sets {@link MonitorConfig#enabled()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder enabled(boolean value) { enabled = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#collectTcp()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder collectTcp(boolean value) { collectTcp = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#collectUdp()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder collectUdp(boolean value) { collectUdp = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#collectIpv6()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder collectIpv6(boolean value) { collectIpv6 = value; return this; }
 
-        /** Turns failed-connection reporting on (all errnos) or off. */
+        /**
+         * Turns failed-connection reporting on (all errnos) or off.
+         *
+         * @param value turns failed-connection reporting on (all errnos) or off
+         * @return this builder
+         */
         public Builder trackFailedConnections(boolean value) {
             trackedFailures = value ? EnumSet.allOf(Errno.class) : EnumSet.noneOf(Errno.class);
             return this;
         }
 
-        /** Reports only failures with these errno names, e.g. {@code "ECONNREFUSED"}. */
+        /**
+         * Reports only failures with these errno names, e.g. {@code "ECONNREFUSED"}.
+         *
+         * @param errnoNames reports only failures with these errno names, e.g
+         * @return this builder
+         */
         public Builder trackedFailures(String... errnoNames) {
             EnumSet<Errno> chosen = EnumSet.noneOf(Errno.class);
             for (String name : errnoNames) {
@@ -260,13 +304,31 @@ public final class MonitorConfig {
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#dnsEnabled()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder dnsEnabled(boolean value) { dnsEnabled = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#dnsTimeout()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder dnsTimeout(Duration value) {
             dnsTimeout = positive("dns_timeout", value);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#dnsPorts()}.
+         *
+         * @param ports the new setting
+         * @return this builder
+         */
         public Builder dnsPorts(int... ports) {
             if (ports.length == 0) {
                 throw new InvalidConfigException("dns_ports", "[]", "at least one port is needed");
@@ -282,9 +344,20 @@ public final class MonitorConfig {
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#dnsCollectDomains()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder dnsCollectDomains(boolean value) { dnsCollectDomains = value; return this; }
 
-        /** Records only these query types (names such as {@code "A"}, {@code "AAAA"}); none means all. */
+        /**
+         * Records only these query types (names such as {@code "A"}, {@code "AAAA"}); none means all.
+         *
+         * @param names records only these query types (names such as {@code "A"}, {@code "AAAA"}); none means all
+         * @return this builder
+         */
         public Builder dnsQueryTypes(String... names) {
             Set<Integer> chosen = new TreeSet<>();
             for (String name : names) {
@@ -295,79 +368,172 @@ public final class MonitorConfig {
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#dnsCollectLocal()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder dnsCollectLocal(boolean value) { dnsCollectLocal = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#maxTrackedConnections()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder maxTrackedConnections(int value) {
             maxTrackedConnections = atLeast("max_tracked_connections", value, 1);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#closedBufferSize()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder closedBufferSize(int value) {
             closedBufferSize = atLeast("closed_buffer_size", value, 1);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#maxClientConnections()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder maxClientConnections(int value) {
             maxClientConnections = atLeast("max_client_connections", value, 1);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#maxDnsStats()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder maxDnsStats(int value) {
             maxDnsStats = atLeast("max_dns_stats", value, 1);
             return this;
         }
 
-        /** See {@link MonitorConfig#udpPeerLimit()}. */
+        /**
+         * See {@link MonitorConfig#udpPeerLimit()}.
+         *
+         * @param value see {@link MonitorConfig#udpPeerLimit()}
+         * @return this builder
+         */
         public Builder udpPeerLimit(int value) {
             udpPeerLimit = atLeast("udp_peer_limit", value, 1);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#maxPendingDnsQueries()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder maxPendingDnsQueries(int value) {
             maxPendingDnsQueries = atLeast("max_pending_dns_queries", value, 1);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#reverseDnsCacheSize()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder reverseDnsCacheSize(int value) {
             reverseDnsCacheSize = atLeast("reverse_dns_cache_size", value, 0);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#clientExpiry()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder clientExpiry(Duration value) {
             clientExpiry = positive("client_expiry", value);
             return this;
         }
 
-        /** Adds a source exclusion: local addresses in {@code cidr} with the given port entries. */
+        /**
+         * Adds a source exclusion: local addresses in {@code cidr} with the given port entries.
+         *
+         * @param cidr an address range such as {@code 10.0.0.0/8}
+         * @param portEntries ports or port ranges such as {@code 22} or {@code udp 5000-5100}; none means every port
+         * @return this builder
+         */
         public Builder excludeSource(String cidr, String... portEntries) {
             sourceExclusions.put(cidr, validExclusion("source_exclusions", cidr, portEntries));
             return this;
         }
 
-        /** Adds a destination exclusion: remote addresses in {@code cidr} with the given port entries. */
+        /**
+         * Adds a destination exclusion: remote addresses in {@code cidr} with the given port entries.
+         *
+         * @param cidr an address range such as {@code 10.0.0.0/8}
+         * @param portEntries ports or port ranges such as {@code 22} or {@code udp 5000-5100}; none means every port
+         * @return this builder
+         */
         public Builder excludeDestination(String cidr, String... portEntries) {
             destinationExclusions.put(cidr, validExclusion("destination_exclusions", cidr, portEntries));
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#conntrackEnabled()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder conntrackEnabled(boolean value) { conntrackEnabled = value; return this; }
 
+        /**
+         * Sets {@link MonitorConfig#interval()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder interval(Duration value) {
             interval = positive("interval", value);
             return this;
         }
 
+        /**
+         * Sets {@link MonitorConfig#queueCapacity()}.
+         *
+         * @param value the new setting
+         * @return this builder
+         */
         public Builder queueCapacity(int value) {
             queueCapacity = atLeast("queue_capacity", value, 2);
             return this;
         }
 
-        /** Uses the backend with this name; empty picks the best available one. */
+        /**
+         * Uses the backend with this name; empty picks the best available one.
+         *
+         * @param name uses the backend with this name; empty picks the best available one
+         * @return this builder
+         */
         public Builder backend(String name) {
             backend = name == null ? "" : name.trim();
             return this;
         }
 
+        /**
+         * Builds the MonitorConfig from the settings made so far.
+         *
+         * @return the new MonitorConfig
+         */
         public MonitorConfig build() {
             return new MonitorConfig(this);
         }

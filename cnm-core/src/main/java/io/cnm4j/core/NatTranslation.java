@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param remotePort translated remote port
  */
 public record NatTranslation(InetAddress localAddress, int localPort, InetAddress remoteAddress, int remotePort) {
+    /**
+     * Creates an instance from its components.
+     */
     public NatTranslation {
         Objects.requireNonNull(localAddress, "localAddress");
         Objects.requireNonNull(remoteAddress, "remoteAddress");

@@ -130,7 +130,11 @@ public final class NetworkMonitor implements AutoCloseable {
         }
     }
 
-    /** A builder with the default configuration and backend discovery. */
+    /**
+     * A builder with the default configuration and backend discovery.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -152,6 +156,7 @@ public final class NetworkMonitor implements AutoCloseable {
     /**
      * Adds a push consumer; it receives its first snapshot at the next interval.
      *
+     * @param listener the listener; called on a thread of its own
      * @throws IllegalArgumentException when the listener declares a counter name already
      *         declared with another kind or meaning
      */
@@ -171,6 +176,8 @@ public final class NetworkMonitor implements AutoCloseable {
     /**
      * Removes a push consumer added with {@link #addListener}. Safe at any time, even from a
      * listener, a tagger or a backend during a delivery: the other listeners still get their snapshot.
+     *
+     * @param listener a listener added before
      */
     public void removeListener(FlowListener listener) {
         List<ListenerDispatcher> removed = new ArrayList<>();
@@ -195,6 +202,9 @@ public final class NetworkMonitor implements AutoCloseable {
     /**
      * Registers a polling consumer. Closed connections are kept for it from now on until it
      * polls. Registering an id that is already registered returns a handle to the same state.
+     *
+     * @param id a name unique among this monitor's clients
+     * @return the client, to poll from now on
      */
     public FlowClient registerClient(String id) {
         Objects.requireNonNull(id, "id");
@@ -210,17 +220,17 @@ public final class NetworkMonitor implements AutoCloseable {
         return new PollingClient(id);
     }
 
-    /** The backend in use, each feature with its status, and why other backends were refused. */
+    /** {@return the backend in use, each feature with its status, and why other backends were refused} */
     public Capabilities capabilities() {
         return capabilities;
     }
 
-    /** The configuration in use. */
+    /** {@return the configuration in use} */
     public MonitorConfig config() {
         return config;
     }
 
-    /** Every loss and health counter, as totals since the monitor was built. */
+    /** {@return every loss and health counter, as totals since the monitor was built} */
     public Telemetry telemetry() {
         lock.lock();
         try {
@@ -425,6 +435,12 @@ public final class NetworkMonitor implements AutoCloseable {
         private Builder() {
         }
 
+        /**
+         * Sets the configuration (default: {@link MonitorConfig#defaults()}).
+         *
+         * @param value the configuration
+         * @return this builder
+         */
         public Builder config(MonitorConfig value) {
             config = Objects.requireNonNull(value, "config");
             return this;
@@ -433,13 +449,21 @@ public final class NetworkMonitor implements AutoCloseable {
         /**
          * Uses this backend instead of discovering installed ones (for example a replay
          * backend in tests). May be called several times; the best available one is chosen.
+         *
+         * @param provider uses this backend instead of discovering installed ones (for example a replay backend in tests)
+         * @return this builder
          */
         public Builder backend(FlowBackendProvider provider) {
             providers.add(Objects.requireNonNull(provider, "provider"));
             return this;
         }
 
-        /** Adds taggers, applied in order (later ones override equal keys). */
+        /**
+         * Adds taggers, applied in order (later ones override equal keys).
+         *
+         * @param values adds taggers, applied in order (later ones override equal keys)
+         * @return this builder
+         */
         public Builder taggers(Tagger... values) {
             taggers.addAll(List.of(values));
             return this;
@@ -449,6 +473,8 @@ public final class NetworkMonitor implements AutoCloseable {
          * Selects and opens the backend (capture starts with {@link NetworkMonitor#start()}).
          *
          * @throws BackendUnavailableException when no backend can run here, with each reason
+         *
+         * @return the new NetworkMonitor
          */
         public NetworkMonitor build() {
             return new NetworkMonitor(this);

@@ -14,12 +14,20 @@ import java.util.Map;
  */
 @FunctionalInterface
 public interface Tagger {
-    /** Tags for a connection; an empty map when there is nothing to add. */
+    /**
+     * Tags for a connection; an empty map when there is nothing to add.
+     *
+     * @param key the connection's tuple
+     * @return the tags
+     */
     Map<String, String> tags(ConnectionKey key);
 
     /**
      * Tags for a connection with what the kernel captured about its process. The monitor calls
      * this method; by default it answers {@link #tags(ConnectionKey)}.
+     *
+     * @param flow the connection with its process facts
+     * @return the tags
      */
     default Map<String, String> tags(FlowIdentity flow) {
         return tags(flow.key());
@@ -28,12 +36,14 @@ public interface Tagger {
     /**
      * The tagger's own counters as totals (cache evictions, failed lookups…), added to the
      * monitor's {@link Telemetry} under the names declared in {@link #telemetryCounters()}.
+     *
+     * @return the counters by name; empty by default
      */
     default Map<String, Long> telemetry() {
         return Map.of();
     }
 
-    /** The declaration of every counter {@link #telemetry()} reports; none by default. */
+    /** {@return the declaration of every counter {@link #telemetry()} reports; none by default} */
     default List<TelemetryCounter> telemetryCounters() {
         return List.of();
     }

@@ -33,37 +33,62 @@ public final class Telemetry {
         this.declarations = Collections.unmodifiableMap(declared);
     }
 
-    /** Telemetry holding the given counters, in the map's iteration order. */
+    /**
+     * Telemetry holding the given counters, in the map's iteration order.
+     *
+     * @param counters counter values by declaration
+     * @return the telemetry
+     */
     public static Telemetry of(Map<TelemetryCounter, Long> counters) {
         return counters.isEmpty() ? EMPTY : new Telemetry(counters);
     }
 
-    /** No counters. */
+    /** {@return telemetry with no counters} */
     public static Telemetry empty() {
         return EMPTY;
     }
 
-    /** All values by counter name, in a stable order. */
+    /** {@return all counters by name, in a stable order} */
     public Map<String, Long> counters() {
         return values;
     }
 
-    /** One value; 0 when the counter is absent. */
+    /**
+     * One counter; 0 when it is absent.
+     *
+     * @param name the counter's name
+     * @return its value
+     */
     public long get(String name) {
         return values.getOrDefault(name, 0L);
     }
 
-    /** One value; 0 when the counter is absent. */
+    /**
+     * One counter; 0 when it is absent.
+     *
+     * @param counter the counter's declaration
+     * @return its value
+     */
     public long get(TelemetryCounter counter) {
         return get(counter.name());
     }
 
-    /** The declaration of a counter present here. */
+    /**
+     * The declaration of a counter present here.
+     *
+     * @param name the counter's name
+     * @return its declaration, empty when no such counter is present
+     */
     public Optional<TelemetryCounter> declaration(String name) {
         return Optional.ofNullable(declarations.get(name));
     }
 
-    /** The values of the counters of one kind, by name. */
+    /**
+     * The values of the counters of one kind, by name.
+     *
+     * @param kind the kind
+     * @return the values by name
+     */
     public Map<String, Long> ofKind(CounterKind kind) {
         Map<String, Long> selected = new LinkedHashMap<>();
         declarations.values().stream()
@@ -72,7 +97,11 @@ public final class Telemetry {
         return Collections.unmodifiableMap(selected);
     }
 
-    /** Sum of every {@link CounterKind#LOSS} counter: data that was lost. */
+    /**
+     * Sum of every {@link CounterKind#LOSS} counter: data that was lost.
+     *
+     * @return the lost events and connections
+     */
     public long totalLoss() {
         return ofKind(CounterKind.LOSS).values().stream().mapToLong(Long::longValue).sum();
     }

@@ -17,6 +17,11 @@ import java.util.regex.Pattern;
 public record TelemetryCounter(String name, CounterKind kind, String meaning) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
+    /**
+     * Checks the declaration.
+     *
+     * @throws IllegalArgumentException when the name is not snake case or the meaning is not one line
+     */
     public TelemetryCounter {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
@@ -29,22 +34,46 @@ public record TelemetryCounter(String name, CounterKind kind, String meaning) {
         }
     }
 
-    /** A counter of lost data. */
+    /**
+     * A counter of lost data.
+     *
+     * @param name the counter's name
+     * @param meaning what it counts, in one line
+     * @return the declaration
+     */
     public static TelemetryCounter loss(String name, String meaning) {
         return new TelemetryCounter(name, CounterKind.LOSS, meaning);
     }
 
-    /** A counter of failures that lost no data. */
+    /**
+     * A counter of failures that lost no data.
+     *
+     * @param name the counter's name
+     * @param meaning what it counts, in one line
+     * @return the declaration
+     */
     public static TelemetryCounter health(String name, String meaning) {
         return new TelemetryCounter(name, CounterKind.HEALTH, meaning);
     }
 
-    /** A counter of work done. */
+    /**
+     * A counter of work done.
+     *
+     * @param name the counter's name
+     * @param meaning what it counts, in one line
+     * @return the declaration
+     */
     public static TelemetryCounter activity(String name, String meaning) {
         return new TelemetryCounter(name, CounterKind.ACTIVITY, meaning);
     }
 
-    /** A current value. */
+    /**
+     * A current value.
+     *
+     * @param name the counter's name
+     * @param meaning what it counts, in one line
+     * @return the declaration
+     */
     public static TelemetryCounter gauge(String name, String meaning) {
         return new TelemetryCounter(name, CounterKind.GAUGE, meaning);
     }

@@ -7,6 +7,7 @@ import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
@@ -41,8 +42,14 @@ class ReadmeQuickStartTest {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         StringWriter diagnostics = new StringWriter();
 
-        boolean compiled = compiler.getTask(diagnostics, null, null,
-                List.of("-classpath", classPath, "-d", out.toString()), null, List.of(file)).call();
+        List<String> options = new ArrayList<>(List.of("-classpath", classPath, "-d", out.toString()));
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null) {
+            // Compiled as a user's class-path code would be: against what the modules export, nothing else.
+            options.addAll(List.of("--module-path", modulePath, "--add-modules", "ALL-MODULE-PATH"));
+        }
+
+        boolean compiled = compiler.getTask(diagnostics, null, null, options, null, List.of(file)).call();
 
         assertThat(compiled).as(diagnostics.toString()).isTrue();
         assertThat(out.resolve("QuickStart.class")).exists();

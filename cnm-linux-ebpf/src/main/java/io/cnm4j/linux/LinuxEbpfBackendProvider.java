@@ -22,6 +22,10 @@ public final class LinuxEbpfBackendProvider implements FlowBackendProvider {
     /** The backend's name, as in {@code MonitorConfig.backend}. */
     public static final String NAME = "linux-ebpf";
 
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public LinuxEbpfBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;

@@ -22,6 +22,10 @@ public final class LinuxSockDiagBackendProvider implements FlowBackendProvider {
     /** The backend's name, as in {@code MonitorConfig.backend}. */
     public static final String NAME = "linux-sockdiag";
 
+    /** Creates the provider; {@link java.util.ServiceLoader} calls this. */
+    public LinuxSockDiagBackendProvider() {
+    }
+
     @Override
     public String name() {
         return NAME;

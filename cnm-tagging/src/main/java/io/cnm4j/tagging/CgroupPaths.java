@@ -32,7 +32,12 @@ public final class CgroupPaths {
     private CgroupPaths() {
     }
 
-    /** The container of a cgroup path (as in {@code /proc/<pid>/cgroup}), if the path names one. */
+    /**
+     * The container of a cgroup path (as in {@code /proc/<pid>/cgroup}), if the path names one.
+     *
+     * @param path a cgroup path
+     * @return the container, or empty
+     */
     public static Optional<ContainerRef> container(String path) {
         String[] segments = path.split("/");
         for (int i = segments.length - 1; i >= 0; i--) {
@@ -52,7 +57,12 @@ public final class CgroupPaths {
         return Optional.empty();
     }
 
-    /** The systemd unit a cgroup path belongs to ({@code nginx.service}), if any: the deepest {@code .service} segment. */
+    /**
+     * The systemd unit a cgroup path belongs to ({@code nginx.service}), if any: the deepest {@code .service} segment.
+     *
+     * @param path a cgroup path
+     * @return the unit, or empty
+     */
     public static Optional<String> systemdService(String path) {
         String[] segments = path.split("/");
         for (int i = segments.length - 1; i >= 0; i--) {

@@ -32,6 +32,11 @@ public final class CidrTagger implements Tagger {
         this.rules = List.copyOf(rules);
     }
 
+    /**
+     * Starts building a {@link CidrTagger}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -80,6 +85,9 @@ public final class CidrTagger implements Tagger {
          *
          * @param cidr "10.1.0.0/16", "2001:db8::/32", or a single address
          * @throws IllegalArgumentException when the block is not a literal CIDR
+         *
+         * @param tags tags for an address block
+         * @return this builder
          */
         public Builder rule(String cidr, Map<String, String> tags) {
             Objects.requireNonNull(tags, "tags");
@@ -89,7 +97,12 @@ public final class CidrTagger implements Tagger {
             return this;
         }
 
-        /** A rule written as {@code "10.1.0.0/16 zone:eu-west-1a,team:core"}. */
+        /**
+         * A rule written as {@code "10.1.0.0/16 zone:eu-west-1a,team:core"}.
+         *
+         * @param spec a rule written as {@code "10.1.0.0/16 zone:eu-west-1a,team:core"}
+         * @return this builder
+         */
         public Builder rule(String spec) {
             String[] parts = spec.trim().split("\\s+", 2);
             if (parts.length != 2) {
@@ -106,6 +119,11 @@ public final class CidrTagger implements Tagger {
             return rule(parts[0], tags);
         }
 
+        /**
+         * Builds the CidrTagger from the settings made so far.
+         *
+         * @return the new CidrTagger
+         */
         public CidrTagger build() {
             List<Rule> sorted = new ArrayList<>(rules);
             // most specific first; the sort is stable, so equal blocks keep their order

@@ -9,6 +9,9 @@ import java.util.Objects;
  * @param image image reference the container was created from ("nginx:1.25")
  */
 public record ContainerMetadata(String name, String image) {
+    /**
+     * Creates an instance from its components.
+     */
     public ContainerMetadata {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(image, "image");

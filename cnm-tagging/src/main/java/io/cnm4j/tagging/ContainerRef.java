@@ -12,6 +12,9 @@ import java.util.Objects;
  * @param podUid the Kubernetes pod UID from a {@code kubepods} path (dashes restored), "" outside Kubernetes
  */
 public record ContainerRef(String id, String runtime, String podUid) {
+    /**
+     * Creates an instance from its components.
+     */
     public ContainerRef {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(runtime, "runtime");

@@ -84,7 +84,11 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
         this.worker = new BackgroundWorker("container-tags", builder.refreshInterval, this::backgroundRun);
     }
 
-    /** A tagger for this host: cgroup2 mount from {@code /proc/mounts}, the Docker socket when it exists. */
+    /**
+     * A tagger for this host: cgroup2 mount from {@code /proc/mounts}, the Docker socket when it exists.
+     *
+     * @return the new ContainerTagger
+     */
     public static ContainerTagger create() {
         Builder builder = builder();
         Path docker = Path.of("/var/run/docker.sock");
@@ -94,6 +98,11 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
         return builder.build();
     }
 
+    /**
+     * Starts building a {@link ContainerTagger}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -108,7 +117,12 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
         return container(flow).map(this::tagsOf).orElse(Map.of());
     }
 
-    /** The container of a flow's process, from its cgroup id or, failing that, its PID. */
+    /**
+     * The container of a flow's process, from its cgroup id or, failing that, its PID.
+     *
+     * @param flow a flow with its process facts
+     * @return the container, or empty
+     */
     public Optional<ContainerRef> container(FlowIdentity flow) {
         if (flow.cgroupId() != 0 && index != null) {
             Optional<ContainerRef> known = byCgroup.get(flow.cgroupId());
@@ -301,43 +315,77 @@ public final class ContainerTagger implements Tagger, AutoCloseable {
         private Builder() {
         }
 
-        /** Where procfs is mounted (default {@code /proc}); its {@code mounts} file locates the cgroup2 mount. */
+        /**
+         * Where procfs is mounted (default {@code /proc}); its {@code mounts} file locates the cgroup2 mount.
+         *
+         * @param value where procfs is mounted (default {@code /proc}); its {@code mounts} file locates the cgroup2 mount
+         * @return this builder
+         */
         public Builder procRoot(Path value) {
             procRoot = Objects.requireNonNull(value, "procRoot");
             return this;
         }
 
-        /** The cgroup2 mount to index, instead of the one found in {@code <procRoot>/mounts}. */
+        /**
+         * The cgroup2 mount to index, instead of the one found in {@code <procRoot>/mounts}.
+         *
+         * @param value the cgroup2 mount to index, instead of the one found in {@code <procRoot>/mounts}
+         * @return this builder
+         */
         public Builder cgroupRoot(Path value) {
             cgroupRoot = Objects.requireNonNull(value, "cgroupRoot");
             return this;
         }
 
-        /** Where to ask container names and images (default none). */
+        /**
+         * Where to ask container names and images (default none).
+         *
+         * @param value where to ask container names and images (default none)
+         * @return this builder
+         */
         public Builder runtime(ContainerRuntimeClient value) {
             runtime = Objects.requireNonNull(value, "runtime");
             return this;
         }
 
-        /** Entries per cache (cgroups, PIDs, containers), default 4096. */
+        /**
+         * Entries per cache (cgroups, PIDs, containers), default 4096.
+         *
+         * @param value entries per cache (cgroups, PIDs, containers), default 4096
+         * @return this builder
+         */
         public Builder cacheCapacity(int value) {
             cacheCapacity = Settings.positive("cacheCapacity", value);
             return this;
         }
 
-        /** Most cgroups indexed in one walk (default 100,000). */
+        /**
+         * Most cgroups indexed in one walk (default 100,000).
+         *
+         * @param value most cgroups indexed in one walk (default 100,000)
+         * @return this builder
+         */
         public Builder maxCgroups(int value) {
             maxCgroups = Settings.positive("maxCgroups", value);
             return this;
         }
 
-        /** How often the background thread runs without being asked (default 60 s). */
+        /**
+         * How often the background thread runs without being asked (default 60 s).
+         *
+         * @param value how often the background thread runs without being asked (default 60 s)
+         * @return this builder
+         */
         public Builder refreshInterval(Duration value) {
             refreshInterval = Objects.requireNonNull(value, "refreshInterval");
             return this;
         }
 
-        /** Indexes the cgroups once and starts the background thread. */
+        /**
+         * Indexes the cgroups once and starts the background thread.
+         *
+         * @return the new ContainerTagger
+         */
         public ContainerTagger build() {
             return new ContainerTagger(this);
         }

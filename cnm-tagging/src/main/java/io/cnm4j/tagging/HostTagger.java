@@ -68,6 +68,11 @@ public final class HostTagger implements Tagger, AutoCloseable {
                 : new BackgroundWorker("cloud-metadata", builder.metadataRetry, this::askMetadata);
     }
 
+    /**
+     * Starts building a {@link HostTagger}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -125,7 +130,7 @@ public final class HostTagger implements Tagger, AutoCloseable {
         return tags;
     }
 
-    /** The tags as they are now. */
+    /** {@return the tags as they are now} */
     public Map<String, String> current() {
         return tags;
     }
@@ -162,51 +167,100 @@ public final class HostTagger implements Tagger, AutoCloseable {
         private Builder() {
         }
 
-        /** The host name (default: {@code <procRoot>/sys/kernel/hostname}). */
+        /**
+         * The host name (default: {@code <procRoot>/sys/kernel/hostname}).
+         *
+         * @param value the host name (default: {@code <procRoot>/sys/kernel/hostname})
+         * @return this builder
+         */
         public Builder host(String value) {
             host = Objects.requireNonNull(value, "host");
             return this;
         }
 
+        /**
+         * Where procfs is mounted (default {@code /proc}).
+         *
+         * @param value the procfs root
+         * @return this builder
+         */
         public Builder procRoot(Path value) {
             procRoot = Objects.requireNonNull(value, "procRoot");
             return this;
         }
 
+        /**
+         * A fixed availability zone instead of the cloud metadata's.
+         *
+         * @param value the zone
+         * @return this builder
+         */
         public Builder zone(String value) {
             zone = Objects.requireNonNull(value, "zone");
             return this;
         }
 
+        /**
+         * A fixed region instead of the cloud metadata's.
+         *
+         * @param value the region
+         * @return this builder
+         */
         public Builder region(String value) {
             region = Objects.requireNonNull(value, "region");
             return this;
         }
 
-        /** A static user tag on every connection. */
+        /**
+         * A static user tag on every connection.
+         *
+         * @param key the tag key
+         * @param value the tag value
+         * @return this builder
+         */
         public Builder tag(String key, String value) {
             statics.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Ask zone and region of the metadata endpoint at this base ({@code http://169.254.169.254}). */
+        /**
+         * Ask zone and region of the metadata endpoint at this base ({@code http://169.254.169.254}).
+         *
+         * @param base ask zone and region of the metadata endpoint at this base ({@code http://169.254.169.254})
+         * @return this builder
+         */
         public Builder cloudMetadata(URI base) {
             metadataEndpoint = Objects.requireNonNull(base, "base");
             return this;
         }
 
-        /** Timeout of one metadata request (default 2 s). */
+        /**
+         * Timeout of one metadata request (default 2 s).
+         *
+         * @param value timeout of one metadata request (default 2 s)
+         * @return this builder
+         */
         public Builder metadataTimeout(Duration value) {
             metadataTimeout = Objects.requireNonNull(value, "metadataTimeout");
             return this;
         }
 
-        /** Delay between metadata attempts until one answers (default 5 min). */
+        /**
+         * Delay between metadata attempts until one answers (default 5 min).
+         *
+         * @param value delay between metadata attempts until one answers (default 5 min)
+         * @return this builder
+         */
         public Builder metadataRetry(Duration value) {
             metadataRetry = Objects.requireNonNull(value, "metadataRetry");
             return this;
         }
 
+        /**
+         * Builds the HostTagger from the settings made so far.
+         *
+         * @return the new HostTagger
+         */
         public HostTagger build() {
             return new HostTagger(this);
         }

@@ -21,6 +21,9 @@ public record KubePod(
         String name, String namespace, String uid, List<String> ips, boolean hostNetwork, Map<String, String> labels,
         String ownerKind, String ownerName, Map<String, KubeContainer> containers) {
 
+    /**
+     * Creates an instance from its components.
+     */
     public KubePod {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(namespace, "namespace");
@@ -39,6 +42,9 @@ public record KubePod(
      * @param image image reference
      */
     public record KubeContainer(String name, String image) {
+        /**
+         * Creates an instance from its components.
+         */
         public KubeContainer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(image, "image");

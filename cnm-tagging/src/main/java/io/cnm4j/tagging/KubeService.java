@@ -14,6 +14,9 @@ import java.util.Objects;
  *                   none for a headless service)
  */
 public record KubeService(String name, String namespace, Map<String, String> selector, List<String> clusterIps) {
+    /**
+     * Creates an instance from its components.
+     */
     public KubeService {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(namespace, "namespace");
@@ -21,7 +24,12 @@ public record KubeService(String name, String namespace, Map<String, String> sel
         clusterIps = List.copyOf(clusterIps);
     }
 
-    /** Whether the service selects a pod: same namespace, every selector label present with its value. */
+    /**
+     * Whether the service selects a pod: same namespace, every selector label present with its value.
+     *
+     * @param pod a pod
+     * @return whether the service selects it
+     */
     public boolean selects(KubePod pod) {
         return !selector.isEmpty() && namespace.equals(pod.namespace())
                 && selector.entrySet().stream().allMatch(e -> e.getValue().equals(pod.labels().get(e.getKey())));

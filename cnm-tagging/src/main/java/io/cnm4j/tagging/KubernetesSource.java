@@ -17,10 +17,18 @@ public interface KubernetesSource {
     /** Where in-cluster agents find their service account. */
     Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
 
-    /** The pods this source knows. */
+    /**
+     * {@return the pods this source knows}
+     *
+     * @throws IOException when the source cannot be read
+     */
     List<KubePod> pods() throws IOException;
 
-    /** The services this source knows; none by default (the kubelet does not serve them). */
+    /**
+     * {@return the services this source knows; none by default (the kubelet does not serve them)}
+     *
+     * @throws IOException when the source cannot be read
+     */
     default List<KubeService> services() throws IOException {
         return List.of();
     }
@@ -32,6 +40,9 @@ public interface KubernetesSource {
      * @param base kubelet URI without path
      * @param tokenFile bearer token file, or null for none
      * @param caCertificate PEM CA certificates to trust, or null for the JDK's trust store
+     *
+     * @param timeout connect and read timeout of each request
+     * @return the source
      */
     static KubernetesSource kubelet(URI base, Path tokenFile, Path caCertificate, Duration timeout) {
         return new KubeHttpSource(base, "/pods", null, tokenFile, caCertificate, timeout);
@@ -40,6 +51,12 @@ public interface KubernetesSource {
     /**
      * The API server: every pod of the cluster ({@code /api/v1/pods}, so that remote ends on other
      * nodes are tagged too) and every service ({@code /api/v1/services}).
+     *
+     * @param base the API server's base URI
+     * @param caCertificate the CA certificate (PEM) that signed the server's certificate
+     * @param timeout connect and read timeout of each request
+     * @param tokenFile the bearer token file
+     * @return the source
      */
     static KubernetesSource apiServer(URI base, Path tokenFile, Path caCertificate, Duration timeout) {
         return new KubeHttpSource(base, "/api/v1/pods", "/api/v1/services", tokenFile, caCertificate, timeout);
@@ -48,6 +65,8 @@ public interface KubernetesSource {
     /**
      * The API server as an in-cluster agent reaches it: {@code KUBERNETES_SERVICE_HOST} /
      * {@code KUBERNETES_SERVICE_PORT} and the pod's service account token and CA. Empty outside a cluster.
+     *
+     * @return the source, or empty outside a cluster
      */
     static Optional<KubernetesSource> inCluster() {
         String host = System.getenv("KUBERNETES_SERVICE_HOST");

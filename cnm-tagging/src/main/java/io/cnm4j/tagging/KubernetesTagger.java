@@ -74,6 +74,11 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
         this.worker = new BackgroundWorker("kube-tags", builder.refreshInterval, this::refresh);
     }
 
+    /**
+     * Starts building a {@link KubernetesTagger}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -226,31 +231,55 @@ public final class KubernetesTagger implements Tagger, AutoCloseable {
         private Builder() {
         }
 
-        /** Adds a source of pods (and services); several may be combined, e.g. kubelet and API server. */
+        /**
+         * Adds a source of pods (and services); several may be combined, e.g. kubelet and API server.
+         *
+         * @param value adds a source of pods (and services); several may be combined, e.g
+         * @return this builder
+         */
         public Builder source(KubernetesSource value) {
             sources.add(Objects.requireNonNull(value, "source"));
             return this;
         }
 
-        /** Finds the local end's pod by container (id or pod UID) through this tagger; it stays owned by the caller. */
+        /**
+         * Finds the local end's pod by container (id or pod UID) through this tagger; it stays owned by the caller.
+         *
+         * @param value finds the local end's pod by container (id or pod UID) through this tagger; it stays owned by the caller
+         * @return this builder
+         */
         public Builder containers(ContainerTagger value) {
             containers = Objects.requireNonNull(value, "containers");
             return this;
         }
 
-        /** How often pods are fetched (default 30 s). */
+        /**
+         * How often pods are fetched (default 30 s).
+         *
+         * @param value how often pods are fetched (default 30 s)
+         * @return this builder
+         */
         public Builder refreshInterval(Duration value) {
             refreshInterval = Objects.requireNonNull(value, "refreshInterval");
             return this;
         }
 
-        /** Most pods indexed (default 50,000); more are counted as evictions. */
+        /**
+         * Most pods indexed (default 50,000); more are counted as evictions.
+         *
+         * @param value most pods indexed (default 50,000); more are counted as evictions
+         * @return this builder
+         */
         public Builder maxPods(int value) {
             maxPods = Settings.positive("maxPods", value);
             return this;
         }
 
-        /** Starts the background thread, which fetches at once. */
+        /**
+         * Starts the background thread, which fetches at once.
+         *
+         * @return the new KubernetesTagger
+         */
         public KubernetesTagger build() {
             if (sources.isEmpty()) {
                 throw new IllegalStateException("a KubernetesTagger needs at least one source");

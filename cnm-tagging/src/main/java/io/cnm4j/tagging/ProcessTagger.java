@@ -68,11 +68,20 @@ public final class ProcessTagger implements Tagger {
         this.cache = new BoundedCache<>(builder.cacheCapacity);
     }
 
-    /** A tagger reading {@code /proc} with the default service rule. */
+    /**
+     * A tagger reading {@code /proc} with the default service rule.
+     *
+     * @return the new ProcessTagger
+     */
     public static ProcessTagger create() {
         return builder().build();
     }
 
+    /**
+     * Starts building a {@link ProcessTagger}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -218,41 +227,77 @@ public final class ProcessTagger implements Tagger {
         private Builder() {
         }
 
-        /** Where procfs is mounted (default {@code /proc}; {@code /host/proc} in a container). */
+        /**
+         * Where procfs is mounted (default {@code /proc}; {@code /host/proc} in a container).
+         *
+         * @param value where procfs is mounted (default {@code /proc}; {@code /host/proc} in a container)
+         * @return this builder
+         */
         public Builder procRoot(Path value) {
             procRoot = Objects.requireNonNull(value, "procRoot");
             return this;
         }
 
-        /** The passwd file that names uids (default {@code /etc/passwd}). */
+        /**
+         * The passwd file that names uids (default {@code /etc/passwd}).
+         *
+         * @param value the passwd file that names uids (default {@code /etc/passwd})
+         * @return this builder
+         */
         public Builder passwdFile(Path value) {
             passwdFile = Objects.requireNonNull(value, "passwdFile");
             return this;
         }
 
+        /**
+         * How the {@code service} tag is derived (default {@link ServiceRule#defaults()}).
+         *
+         * @param value the rule
+         * @return this builder
+         */
         public Builder serviceRule(ServiceRule value) {
             serviceRule = Objects.requireNonNull(value, "serviceRule");
             return this;
         }
 
-        /** Command lines longer than this are cut (default 256 characters). */
+        /**
+         * Command lines longer than this are cut (default 256 characters).
+         *
+         * @param value command lines longer than this are cut (default 256 characters)
+         * @return this builder
+         */
         public Builder maxCmdlineChars(int value) {
             maxCmdlineChars = Settings.positive("maxCmdlineChars", value);
             return this;
         }
 
-        /** Whether to add {@value TagKeys#PROCESS_CMDLINE} (default true); command lines may hold secrets. */
+        /**
+         * Whether to add {@value TagKeys#PROCESS_CMDLINE} (default true); command lines may hold secrets.
+         *
+         * @param value whether to add {@value TagKeys#PROCESS_CMDLINE} (default true); command lines may hold secrets
+         * @return this builder
+         */
         public Builder includeCmdline(boolean value) {
             includeCmdline = value;
             return this;
         }
 
-        /** Processes kept in the cache (default 4096); evictions are counted. */
+        /**
+         * Processes kept in the cache (default 4096); evictions are counted.
+         *
+         * @param value processes kept in the cache (default 4096); evictions are counted
+         * @return this builder
+         */
         public Builder cacheCapacity(int value) {
             cacheCapacity = Settings.positive("cacheCapacity", value);
             return this;
         }
 
+        /**
+         * Builds the ProcessTagger from the settings made so far.
+         *
+         * @return the new ProcessTagger
+         */
         public ProcessTagger build() {
             return new ProcessTagger(this);
         }

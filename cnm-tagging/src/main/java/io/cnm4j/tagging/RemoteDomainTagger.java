@@ -12,6 +12,10 @@ import java.util.Map;
 public final class RemoteDomainTagger implements Tagger {
     private static final String KEY = TagKeys.remote(TagKeys.DOMAIN);
 
+    /** Creates the tagger; it holds no state. */
+    public RemoteDomainTagger() {
+    }
+
     @Override
     public Map<String, String> tags(ConnectionKey key) {
         return Map.of();

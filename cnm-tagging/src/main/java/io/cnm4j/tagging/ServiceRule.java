@@ -16,8 +16,15 @@ public final class ServiceRule {
     public sealed interface Source {
     }
 
-    /** The value of an environment variable of the process ({@code /proc/<pid>/environ}, needs the same user or root). */
+    /**
+     * The value of an environment variable of the process ({@code /proc/<pid>/environ}, needs the same user or root).
+     *
+     * @param variable the variable's name
+     */
     public record Environment(String variable) implements Source {
+        /**
+         * Creates an instance from its components.
+         */
         public Environment {
             Objects.requireNonNull(variable, "variable");
         }
@@ -37,21 +44,32 @@ public final class ServiceRule {
         this.sources = List.copyOf(sources);
     }
 
-    /** No service tag. */
+    /** {@return a rule that adds no service tag} */
     public static ServiceRule none() {
         return new ServiceRule(List.of());
     }
 
-    /** The default: {@code DD_SERVICE}, then {@code OTEL_SERVICE_NAME}, then the systemd unit. */
+    /** {@return the default: {@code DD_SERVICE}, then {@code OTEL_SERVICE_NAME}, then the systemd unit} */
     public static ServiceRule defaults() {
         return environment("DD_SERVICE", "OTEL_SERVICE_NAME").orSystemdUnit();
     }
 
-    /** Environment variables, tried in order. */
+    /**
+     * Environment variables, tried in order.
+     *
+     * @param variables the variables' names
+     * @return the rule
+     */
     public static ServiceRule environment(String... variables) {
         return none().orEnvironment(variables);
     }
 
+    /**
+     * This rule, then environment variables, tried in order.
+     *
+     * @param variables the variables' names
+     * @return the extended rule
+     */
     public ServiceRule orEnvironment(String... variables) {
         List<Source> next = new java.util.ArrayList<>(sources);
         for (String variable : variables) {
@@ -60,19 +78,21 @@ public final class ServiceRule {
         return new ServiceRule(next);
     }
 
+    /** {@return this rule, then the systemd unit of the process} */
     public ServiceRule orSystemdUnit() {
         List<Source> next = new java.util.ArrayList<>(sources);
         next.add(new SystemdUnit());
         return new ServiceRule(next);
     }
 
+    /** {@return this rule, then the process name} */
     public ServiceRule orProcessName() {
         List<Source> next = new java.util.ArrayList<>(sources);
         next.add(new ProcessName());
         return new ServiceRule(next);
     }
 
-    /** The sources in the order they are tried. */
+    /** {@return the sources in the order they are tried} */
     public List<Source> sources() {
         return sources;
     }

@@ -74,7 +74,12 @@ public final class TagKeys {
     private TagKeys() {
     }
 
-    /** The key that carries {@code key} for the remote end. */
+    /**
+     * The key that carries {@code key} for the remote end.
+     *
+     * @param key a tag key
+     * @return the remote end's key
+     */
     public static String remote(String key) {
         return REMOTE_PREFIX + key;
     }

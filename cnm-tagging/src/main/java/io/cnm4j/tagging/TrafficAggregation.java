@@ -46,40 +46,73 @@ public final class TrafficAggregation {
         this.serverKeys = List.copyOf(serverKeys);
     }
 
-    /** The same keys on both sides. */
+    /**
+     * The same keys on both sides.
+     *
+     * @param keys the tag keys
+     * @return the aggregation
+     */
     public static TrafficAggregation by(String... keys) {
         return new TrafficAggregation(List.of(keys), List.of(keys));
     }
 
-    /** Different keys for clients and servers (for example {@code service} → {@code domain}). */
+    /**
+     * Different keys for clients and servers (for example {@code service} → {@code domain}).
+     *
+     * @param clientKeys the tag keys of the client side
+     * @param serverKeys the tag keys of the server side
+     * @return the aggregation
+     */
     public static TrafficAggregation by(List<String> clientKeys, List<String> serverKeys) {
         return new TrafficAggregation(clientKeys, serverKeys);
     }
 
+    /** {@return the tag keys of the client side} */
     public List<String> clientKeys() {
         return clientKeys;
     }
 
+    /** {@return the tag keys of the server side} */
     public List<String> serverKeys() {
         return serverKeys;
     }
 
-    /** The client side's values of a connection (the side that opened it). */
+    /**
+     * The client side's values of a connection (the side that opened it).
+     *
+     * @param c a connection
+     * @return the values by key
+     */
     public Map<String, String> clientSide(ConnectionStats c) {
         return Map.copyOf(side(c, clientKeys, c.direction() != Direction.INCOMING));
     }
 
-    /** The server side's values of a connection (the side that accepted it). */
+    /**
+     * The server side's values of a connection (the side that accepted it).
+     *
+     * @param c a connection
+     * @return the values by key
+     */
     public Map<String, String> serverSide(ConnectionStats c) {
         return Map.copyOf(side(c, serverKeys, c.direction() == Direction.INCOMING));
     }
 
-    /** The snapshot's connections grouped, heaviest (bytes both ways) first. */
+    /**
+     * The snapshot's connections grouped, heaviest (bytes both ways) first.
+     *
+     * @param snapshot a snapshot
+     * @return the groups
+     */
     public List<TrafficGroup> aggregate(FlowSnapshot snapshot) {
         return aggregate(snapshot.connections());
     }
 
-    /** The connections grouped, heaviest (bytes both ways) first. */
+    /**
+     * The connections grouped, heaviest (bytes both ways) first.
+     *
+     * @param connections the connections
+     * @return the groups
+     */
     public List<TrafficGroup> aggregate(Collection<ConnectionStats> connections) {
         Map<List<Map<String, String>>, Sum> sums = new LinkedHashMap<>();
         for (ConnectionStats c : connections) {

@@ -36,18 +36,21 @@ public record TrafficGroup(
         Map<Integer, Long> failuresByErrno,
         long rttMicros) {
 
+    /**
+     * Creates an instance from its components.
+     */
     public TrafficGroup {
         client = Map.copyOf(Objects.requireNonNull(client, "client"));
         server = Map.copyOf(Objects.requireNonNull(server, "server"));
         failuresByErrno = Map.copyOf(failuresByErrno);
     }
 
-    /** Bytes both ways. */
+    /** {@return bytes both ways} */
     public long bytes() {
         return bytesClientToServer + bytesServerToClient;
     }
 
-    /** Failed or aborted connections, all errnos. */
+    /** {@return failed or aborted connections, all errnos} */
     public long failures() {
         return failuresByErrno.values().stream().mapToLong(Long::longValue).sum();
     }
@@ -55,6 +58,8 @@ public record TrafficGroup(
     /**
      * Whether the traffic crosses a boundary of the chosen keys: both sides have values and they
      * differ (zone a → zone b; not untagged → anything).
+     *
+     * @return whether the traffic crosses a boundary
      */
     public boolean crossing() {
         return !client.isEmpty() && !server.isEmpty() && !client.equals(server);

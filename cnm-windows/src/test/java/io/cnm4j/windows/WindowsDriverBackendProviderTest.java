@@ -65,6 +65,8 @@ class WindowsDriverBackendProviderTest {
 
     @Test
     void theProviderIsRegisteredForServiceLoaderAndReportedWhenRefused() {
+        // The test runs inside io.cnm4j.windows, which provides backends but does not look them up itself.
+        getClass().getModule().addUses(FlowBackendProvider.class);
         assertThat(ServiceLoader.load(FlowBackendProvider.class).stream().map(ServiceLoader.Provider::type))
                 .contains(WindowsDriverBackendProvider.class);
         org.junit.jupiter.api.Assumptions.assumeFalse(System.getProperty("os.name").startsWith("Windows"));

@@ -3,7 +3,7 @@ package io.cnm4j.core.internal;
 import java.net.InetAddress;
 
 /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; {@code *} matches every address. */
-public final class Cidr {
+final class Cidr {
     private final byte[] network;
     private final int prefixLength;
 

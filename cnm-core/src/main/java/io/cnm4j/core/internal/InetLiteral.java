@@ -4,7 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Parses literal IPv4/IPv6 addresses without ever resolving a host name. */
-public final class InetLiteral {
+final class InetLiteral {
     private InetLiteral() {
     }
 

@@ -8,7 +8,7 @@ import java.util.function.Consumer;
  * flow by its id neither boxes nor allocates. Linear probing with backward-shift deletion.
  * Not thread-safe.
  */
-public final class LongObjectMap<V> {
+final class LongObjectMap<V> {
     private static final float MAX_LOAD = 0.6f;
 
     private long[] keys;

@@ -7,7 +7,7 @@ import java.util.Locale;
  * One port entry of an exclusion: {@code *}, {@code 22}, {@code 8000-9000}, optionally
  * preceded by a protocol ({@code tcp 22}, {@code udp *}).
  */
-public record PortRule(Protocol protocolOrNull, int lowPort, int highPort) {
+record PortRule(Protocol protocolOrNull, int lowPort, int highPort) {
 
     /**
      * Parses one entry.

@@ -78,7 +78,12 @@ public final class ReplayBackendProvider implements FlowBackendProvider {
         this.opener = opener;
     }
 
-    /** Replays a JSON-lines file (UTF-8). */
+    /**
+     * Replays a JSON-lines file (UTF-8).
+     *
+     * @param file the file, read when the backend opens
+     * @return the replaying provider
+     */
     public static ReplayBackendProvider fromFile(Path file) {
         return new ReplayBackendProvider(file.toString(), () -> {
             try {
@@ -89,7 +94,12 @@ public final class ReplayBackendProvider implements FlowBackendProvider {
         });
     }
 
-    /** Replays lines held in memory. */
+    /**
+     * Replays lines held in memory.
+     *
+     * @param lines the lines, one event each
+     * @return the replaying provider
+     */
     public static ReplayBackendProvider fromLines(List<String> lines) {
         String text = String.join("\n", lines);
         return new ReplayBackendProvider("memory", () -> new BufferedReader(new StringReader(text)));

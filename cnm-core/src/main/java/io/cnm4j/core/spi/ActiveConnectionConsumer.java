@@ -7,5 +7,10 @@ package io.cnm4j.core.spi;
  */
 @FunctionalInterface
 public interface ActiveConnectionConsumer {
+    /**
+     * Receives one live flow.
+     *
+     * @param update the flow's current counters; valid only during the call
+     */
     void accept(ConnectionEvent update);
 }

@@ -8,12 +8,20 @@ package io.cnm4j.core.spi;
  * fails while filling aborts, so that the event returns to the pool instead of leaking.
  */
 public interface ConnectionEventSink {
-    /** A cleared event to fill, or null when the queue is full (the drop is already counted). */
+    /** {@return a cleared event to fill, or null when the queue is full (the drop is already counted)} */
     ConnectionEvent claim();
 
-    /** Hands a claimed and filled event to the monitor; the caller must not touch it afterwards. */
+    /**
+     * Hands a claimed and filled event to the monitor; the caller must not touch it afterwards.
+     *
+     * @param event an event returned by {@link #claim()}
+     */
     void publish(ConnectionEvent event);
 
-    /** Returns a claimed event to the pool without publishing it; the caller must not touch it afterwards. */
+    /**
+     * Returns a claimed event to the pool without publishing it; the caller must not touch it afterwards.
+     *
+     * @param event an event returned by {@link #claim()}
+     */
     void abort(ConnectionEvent event);
 }

@@ -11,21 +11,33 @@ import java.util.List;
  * were refused.
  */
 public interface FlowBackendProvider {
-    /** Short unique name, such as {@code "linux-ebpf"}. */
+    /** {@return the backend's short unique name, such as {@code "linux-ebpf"}} */
     String name();
 
-    /** Higher wins among available providers. */
+    /** {@return the priority: the highest wins among available providers} */
     int priority();
 
-    /** Whether the backend can run on this host with this configuration; never throws. */
+    /**
+     * Whether the backend can run on this host with this configuration; never throws.
+     *
+     * @param config the monitor's configuration
+     * @return available, or unavailable with the reason
+     */
     Availability availability(MonitorConfig config);
 
-    /** Opens the backend; it must not capture before {@link FlowBackend#start()}. */
+    /**
+     * Opens the backend; it must not capture before {@link FlowBackend#start()}.
+     *
+     * @param context the monitor's configuration and event sink
+     * @return the opened backend, owned by the monitor from now on
+     */
     FlowBackend open(BackendContext context);
 
     /**
      * Every counter the backends this provider opens may report in {@link FlowBackend#telemetry()},
      * each declared once with its kind and meaning; readings under other names are left out.
+     *
+     * @return the declarations
      */
     List<TelemetryCounter> telemetryCounters();
 }

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * {@link #resolve}. Fixed-size storage, nothing allocated per message. Not thread-safe: one
  * instance per parser.
  */
-public final class AnswerChainResolver {
+final class AnswerChainResolver {
     /** Address and CNAME records remembered per message; later ones are ignored and reported as omitted. */
     public static final int MAX_TRACKED_RECORDS = 96;
     /** CNAMEs followed from the question name; mainstream resolvers give up on longer chains too. */

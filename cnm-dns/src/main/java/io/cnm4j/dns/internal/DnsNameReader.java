@@ -1,6 +1,6 @@
 package io.cnm4j.dns.internal;
 
-import io.cnm4j.dns.DnsParseStatus;
+import io.cnm4j.dns.internal.DnsParseStatus;
 
 /**
  * Reads RFC 1035 domain names from a DNS message in wire form, either skipping them or decoding
@@ -14,7 +14,7 @@ import io.cnm4j.dns.DnsParseStatus;
  * <p>Results of the last call are left in {@link #nextPosition()} and {@link #decodedLength()}, so
  * no object is allocated per name. Not thread-safe: one instance per parser.
  */
-public final class DnsNameReader {
+final class DnsNameReader {
     /** Longest name in wire form, including the length bytes and the terminating root label. */
     public static final int MAX_WIRE_LENGTH = 255;
     /** Longest decoded dotted name: the wire form less its first length byte and the root label. */

@@ -1,6 +1,6 @@
 package io.cnm4j.dns.internal;
 
-import io.cnm4j.dns.DnsPacketFlow;
+import io.cnm4j.dns.internal.DnsPacketFlow;
 import java.util.Set;
 
 /**

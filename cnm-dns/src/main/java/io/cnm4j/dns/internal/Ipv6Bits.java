@@ -9,7 +9,7 @@ import java.util.Arrays;
  * held in their IPv4-mapped form ({@code ::ffff:a.b.c.d}, RFC 4291 §2.5.5.2). One primitive key
  * then covers both families without allocation. Stateless and thread-safe.
  */
-public final class Ipv6Bits {
+final class Ipv6Bits {
     private static final long IPV4_MAPPED_MARKER = 0xFFFFL << 32;
     private static final int IPV4_LENGTH = 4;
     private static final int IPV6_LENGTH = 16;

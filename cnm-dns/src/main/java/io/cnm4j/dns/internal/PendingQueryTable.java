@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Not thread-safe: owned by one {@code DnsQueryMatcher}.
  */
-public final class PendingQueryTable {
+final class PendingQueryTable {
     /** Returned when no entry matches or the table is full. */
     public static final int NONE = -1;
     /** Largest capacity accepted; its index alone then takes 256 MiB, beyond any sensible limit. */

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Stateless; safe from any thread.
  */
-public final class BpfObjectResource {
+final class BpfObjectResource {
     /** Class-path name of the connection-tracking object. */
     public static final String CNM_CONN = "/io/cnm4j/linux/bpf/cnm_conn.bpf.o";
 

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The effective Linux capabilities of this process, from {@code /proc/self/status}. */
-public final class ProcessCapabilities {
+final class ProcessCapabilities {
     static final int CAP_NET_ADMIN = 12;
     static final int CAP_SYS_ADMIN = 21;
     static final int CAP_PERFMON = 38;

@@ -15,7 +15,7 @@ import java.util.Map;
  * does not pull a data-binding library for a few documents a minute), and navigates them
  * leniently: a missing or mistyped member reads as empty.
  */
-public final class JsonTree {
+final class JsonTree {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int MAX_DEPTH = 64;
 

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Turns the kubelet's {@code /pods} and the API server's {@code PodList} / {@code ServiceList} into values. */
-public final class KubeJson {
+final class KubeJson {
     private KubeJson() {
     }
 

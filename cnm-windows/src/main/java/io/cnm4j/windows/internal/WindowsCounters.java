@@ -1,7 +1,7 @@
 package io.cnm4j.windows.internal;
 
 import io.cnm4j.core.TelemetryCounter;
-import io.cnm4j.dns.DnsCounters;
+import io.cnm4j.dns.internal.DnsCounters;
 import io.cnm4j.windows.internal.protocol.FlowRecordDefect;
 import java.util.ArrayList;
 import java.util.List;

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * enters namespaces ({@link ConntrackWorker}). Owns every socket; {@link #close()} stops the
  * thread, which closes them, and is idempotent.
  */
-public final class NatResolver implements AutoCloseable {
+final class NatResolver implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NatResolver.class);
     private static final Path CONNTRACK_SYSCTL = Path.of("/proc/sys/net/netfilter/nf_conntrack_max");
     private static final int IPPROTO_TCP = 6;

@@ -9,7 +9,7 @@ package io.cnm4j.linux.internal.conntrack;
  * @param eventBufferBytes kernel receive buffer of each event socket (8 MiB): what a burst of
  *        events may fill before the kernel drops them (counted, then recovered by a dump)
  */
-public record NatSettings(int cacheEntries, int eventsPerSecond, int maxNamespaces, int eventBufferBytes) {
+record NatSettings(int cacheEntries, int eventsPerSecond, int maxNamespaces, int eventBufferBytes) {
     public static final NatSettings DEFAULTS = new NatSettings(131_072, 500, 32, 8 * 1024 * 1024);
 
     public NatSettings {

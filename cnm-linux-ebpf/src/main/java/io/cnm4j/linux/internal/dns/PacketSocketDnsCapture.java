@@ -5,7 +5,7 @@ import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.LogText;
 import io.cnm4j.core.internal.WorkerRunner;
 import io.cnm4j.core.internal.ffm.NativeCallException;
-import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.DnsTrafficProcessor;
 import io.cnm4j.dns.internal.IpPacketDecoder;
 import java.net.InetAddress;
 import java.util.Collections;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * thread; the processor, decoder and socket are touched only by the capture thread (and by
  * {@link #close()} after that thread has stopped).
  */
-public final class PacketSocketDnsCapture implements DnsCapture {
+final class PacketSocketDnsCapture implements DnsCapture {
     private static final Logger LOG = LoggerFactory.getLogger(PacketSocketDnsCapture.class);
     private static final int POLL_MILLIS = 100;
     private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);

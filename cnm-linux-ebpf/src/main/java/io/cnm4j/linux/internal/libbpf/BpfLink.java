@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * <p>Owned by the {@link BpfObject} that created it, which closes it before the object itself; closing
  * it earlier detaches just this program. Thread-safe; closing twice is harmless.
  */
-public final class BpfLink implements AutoCloseable {
+final class BpfLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BpfLink.class);
 

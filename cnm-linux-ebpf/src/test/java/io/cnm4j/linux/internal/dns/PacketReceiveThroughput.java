@@ -2,7 +2,7 @@ package io.cnm4j.linux.internal.dns;
 
 import io.cnm4j.core.MonitorConfig;
 import io.cnm4j.core.internal.ffm.NativeCallException;
-import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.DnsTrafficProcessor;
 import io.cnm4j.dns.internal.IpPacketDecoder;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -42,6 +42,7 @@ class SockDiagUnprivilegedIT {
         String namespace = network.namespace("u");
         List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace));
         command.addAll(AS_NOBODY);
+        // The probe runs as a class-path application would, where native access goes to ALL-UNNAMED.
         command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", readableClassPath(), SockDiagProbe.class.getName()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
@@ -89,14 +90,19 @@ class SockDiagUnprivilegedIT {
         assertThat(probe.get("missed_second")).isEqualTo("2");
     }
 
-    /** The test class path copied where uid 65534 can read it (the Maven repository is root's). */
+    /**
+     * The test class path and module path, as one class path, copied where uid 65534 can read it
+     * (the Maven repository is root's).
+     */
     private static String readableClassPath() throws IOException {
         Files.setPosixFilePermissions(copies, PosixFilePermissions.fromString("rwxr-xr-x"));
         List<String> entries = new ArrayList<>();
         int index = 0;
-        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        String paths = System.getProperty("java.class.path") + File.pathSeparator
+                + System.getProperty("jdk.module.path", "");
+        for (String entry : paths.split(File.pathSeparator)) {
             Path source = Path.of(entry);
-            if (!Files.exists(source)) {
+            if (entry.isEmpty() || !Files.exists(source)) {
                 continue;
             }
             Path target = copies.resolve(index++ + "-" + source.getFileName());

@@ -2,7 +2,7 @@ package io.cnm4j.windows.internal.dns;
 
 import io.cnm4j.core.DnsStats;
 import io.cnm4j.core.MonitorConfig;
-import io.cnm4j.dns.DnsTrafficProcessor;
+import io.cnm4j.dns.internal.DnsTrafficProcessor;
 import io.cnm4j.dns.internal.IpPacketDecoder;
 import io.cnm4j.windows.internal.CompletionStatus;
 import io.cnm4j.windows.internal.DriverChannel;

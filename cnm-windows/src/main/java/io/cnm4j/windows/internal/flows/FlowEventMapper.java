@@ -19,7 +19,7 @@ import io.cnm4j.windows.internal.protocol.Wire;
  *
  * <p>Stateless apart from the timestamp converter; used under the backend's read lock.
  */
-public final class FlowEventMapper {
+final class FlowEventMapper {
     private final DriverTimestamps timestamps;
     private final boolean monotonicBytes;
 

@@ -26,7 +26,7 @@ import java.util.Map;
  * <p>Not thread-safe: the backend serializes reads. The reader owns its buffer's arena;
  * {@link #close()} frees it, and closing twice is harmless.
  */
-public final class FlowTableReader implements AutoCloseable {
+final class FlowTableReader implements AutoCloseable {
     /** Records that fit the starting buffer, as in Datadog's agent. */
     public static final int INITIAL_RECORDS = 50;
     /** The buffer never grows beyond this; a hash bucket larger than that is a driver fault. */

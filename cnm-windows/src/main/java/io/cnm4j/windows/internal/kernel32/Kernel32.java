@@ -25,7 +25,7 @@ import java.util.Map;
  * <p>Types follow the Win32 x64 ABI (LLP64): HANDLE and pointers are {@code ADDRESS}, DWORD and BOOL
  * {@code JAVA_INT}, ULONG_PTR and ULONGLONG {@code JAVA_LONG}. Stateless and thread-safe.
  */
-public final class Kernel32 {
+final class Kernel32 {
     /** {@code HANDLE CreateFileW(LPCWSTR, DWORD, DWORD, LPSECURITY_ATTRIBUTES, DWORD, DWORD, HANDLE)}. */
     public static final FunctionDescriptor CREATE_FILE_W = FunctionDescriptor.of(ADDRESS,
             ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);

@@ -1,7 +1,7 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_A;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_AAAA;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_A;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_AAAA;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.DnsStats;

@@ -1,7 +1,5 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
-import io.cnm4j.dns.internal.PendingQueryTable;
-import io.cnm4j.dns.internal.RecentQueryTable;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -36,7 +34,7 @@ import java.util.Objects;
  * <p>Not thread-safe: all methods, counters included, must be called from one thread (typically the
  * capture thread), which is also the thread that calls the listener.
  */
-public final class DnsQueryMatcher {
+final class DnsQueryMatcher {
     /** Pending queries tracked by default. */
     public static final int DEFAULT_MAX_PENDING_QUERIES = 10_000;
     /** Time after which an unanswered query counts as a timeout by default. */

@@ -1,10 +1,10 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
-import static io.cnm4j.dns.DnsPacketBuilder.CLASS_IN;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_A;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_AAAA;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_SOA;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_TXT;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.CLASS_IN;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_A;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_AAAA;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_SOA;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_TXT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;

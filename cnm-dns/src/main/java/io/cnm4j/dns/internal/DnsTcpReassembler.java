@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -20,7 +20,7 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: one instance per flow direction, used by one capture thread.
  */
-public final class DnsTcpReassembler {
+final class DnsTcpReassembler {
     /** Largest message a two-byte length can announce. */
     public static final int MAX_DNS_MESSAGE_LENGTH = 0xFFFF;
 

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import io.cnm4j.core.TelemetryCounter;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import io.cnm4j.dns.internal.Ipv6Bits;
 import java.net.InetAddress;
@@ -12,7 +12,7 @@ import java.net.InetAddress;
  * {@code ::ffff:a.b.c.d}) or as bytes, and as an {@link InetAddress} when allocation is acceptable.
  * Not thread-safe.
  */
-public final class CompletedDnsQuery {
+final class CompletedDnsQuery {
     /** {@link #responseCode()} of a query that timed out. */
     public static final int NO_RESPONSE = -1;
 

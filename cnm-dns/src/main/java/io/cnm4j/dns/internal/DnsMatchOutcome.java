@@ -1,7 +1,7 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 /** What {@link DnsQueryMatcher#onMessage} did with one message. */
-public enum DnsMatchOutcome {
+enum DnsMatchOutcome {
     /** A query, now awaiting its response. */
     QUERY_PENDING,
     /**

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import java.io.ByteArrayOutputStream;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 /**
  * Outcome of {@link DnsMessageParser#parse}: {@link #OK} or the first reason the payload is not a

@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,7 +1,5 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
-import io.cnm4j.dns.internal.AnswerChainResolver;
-import io.cnm4j.dns.internal.DnsNameReader;
 import java.util.Objects;
 
 /**

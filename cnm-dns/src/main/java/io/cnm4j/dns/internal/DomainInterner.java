@@ -1,4 +1,4 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * <p>Thread-safe without locks: slots hold immutable entries, so concurrent callers can at worst
  * both miss and create equal Strings, never receive a wrong one.
  */
-public final class DomainInterner {
+final class DomainInterner {
     /** Names kept by {@link #DomainInterner()}. */
     public static final int DEFAULT_CAPACITY = 16_384;
 

@@ -1,10 +1,10 @@
-package io.cnm4j.dns;
+package io.cnm4j.dns.internal;
 
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_A;
-import static io.cnm4j.dns.DnsPacketBuilder.TYPE_AAAA;
-import static io.cnm4j.dns.DnsTrafficProcessor.TCP_FIN;
-import static io.cnm4j.dns.DnsTrafficProcessor.TCP_RST;
-import static io.cnm4j.dns.DnsTrafficProcessor.TCP_SYN;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_A;
+import static io.cnm4j.dns.internal.DnsPacketBuilder.TYPE_AAAA;
+import static io.cnm4j.dns.internal.DnsTrafficProcessor.TCP_FIN;
+import static io.cnm4j.dns.internal.DnsTrafficProcessor.TCP_RST;
+import static io.cnm4j.dns.internal.DnsTrafficProcessor.TCP_SYN;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cnm4j.core.DnsStats;
