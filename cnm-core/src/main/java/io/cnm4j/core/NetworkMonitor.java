@@ -365,6 +365,14 @@ public final class NetworkMonitor implements AutoCloseable {
         closed = true;
         running = false;
         collector.stop(5_000);
+        // Retired under the lock that delivery holds: a collector still running after the stop's
+        // timeout cannot hand a snapshot to a listener thread that is shutting down.
+        lock.lock();
+        try {
+            listeners.forEach(ListenerDispatcher::retire);
+        } finally {
+            lock.unlock();
+        }
         listeners.forEach(ListenerDispatcher::shutdown);
         listeners.clear();
         backend.close();

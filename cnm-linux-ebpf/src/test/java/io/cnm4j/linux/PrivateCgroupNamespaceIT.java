@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.cnm4j.core.Counters;
 import io.cnm4j.linux.internal.CgroupMounts;
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.DatagramPacket;
@@ -99,10 +100,12 @@ class PrivateCgroupNamespaceIT {
                 + String.join(" ", javaCommand(mode));
     }
 
+    /** The probe runs as a class-path application: the test's class path and module path as one class path. */
     private static List<String> javaCommand(String mode) {
+        String classPath = System.getProperty("java.class.path") + File.pathSeparator
+                + System.getProperty("jdk.module.path", "");
         return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                CgroupNamespaceProbe.class.getName(), mode);
+                "--enable-native-access=ALL-UNNAMED", "-cp", classPath, CgroupNamespaceProbe.class.getName(), mode);
     }
 
     /** Unconnected sendto and recvfrom on loopback, both sockets closed; returns their ports. */
