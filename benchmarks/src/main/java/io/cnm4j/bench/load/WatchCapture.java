@@ -77,14 +77,21 @@ final class WatchCapture extends ChildCapture {
         }
     }
 
-    /** The counters of a telemetry line with the kinds the monitor and the eBPF backend declare for them. */
-    private static Telemetry declared(Map<String, Long> counters) {
+    /** The counters the monitor and the eBPF backend declare, by name; built once, not per line. */
+    private static final Map<String, TelemetryCounter> DECLARATIONS = declarations();
+
+    private static Map<String, TelemetryCounter> declarations() {
         Map<String, TelemetryCounter> declarations = new HashMap<>();
         MonitorCounters.ALL.forEach(c -> declarations.put(c.name(), c));
         new LinuxEbpfBackendProvider().telemetryCounters().forEach(c -> declarations.put(c.name(), c));
+        return Map.copyOf(declarations);
+    }
+
+    /** The counters of a telemetry line with the kinds the monitor and the eBPF backend declare for them. */
+    private static Telemetry declared(Map<String, Long> counters) {
         Map<TelemetryCounter, Long> typed = new HashMap<>();
         counters.forEach((name, value) -> {
-            TelemetryCounter declaration = declarations.get(name);
+            TelemetryCounter declaration = DECLARATIONS.get(name);
             if (declaration != null) {
                 typed.put(declaration, value);
             }
