@@ -461,6 +461,7 @@ static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_s
 		rec->kind = CNM_RECORD_TCP_CLOSED;
 		tcp_fill(sk, st, &rec->stats, bpf_ktime_get_ns());
 		bpf_ringbuf_submit(rec, wakeup_flags());
+		telemetry_add(CNM_TEL_TCP_CLOSES_SUBMITTED, 1);
 	} else {
 		telemetry_add(CNM_TEL_RINGBUF_FULL, 1);
 	}

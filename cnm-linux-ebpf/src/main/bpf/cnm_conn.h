@@ -107,7 +107,9 @@
 #define CNM_TEL_TCP_LIVE_FULL 6
 /* UDP datagrams counted nowhere: the overflow flow itself found udp_overflow full. */
 #define CNM_TEL_UDP_LOST 7
-#define CNM_TEL_SLOTS 8
+/* TCP close records submitted to closed_events. */
+#define CNM_TEL_TCP_CLOSES_SUBMITTED 8
+#define CNM_TEL_SLOTS 9
 
 #define CNM_TCP_LIVE_DEFAULT_ENTRIES 65536
 #define CNM_UDP_STATS_DEFAULT_ENTRIES 65536

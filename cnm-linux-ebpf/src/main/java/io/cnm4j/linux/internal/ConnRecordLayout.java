@@ -120,7 +120,8 @@ final class ConnRecordLayout {
     static final int TELEMETRY_UDP_PEER_LIMIT = 5;
     static final int TELEMETRY_TCP_LIVE_FULL = 6;
     static final int TELEMETRY_UDP_LOST = 7;
-    static final int TELEMETRY_SLOTS = 8;
+    static final int TELEMETRY_TCP_CLOSES_SUBMITTED = 8;
+    static final int TELEMETRY_SLOTS = 9;
 
     static final int CONFIG_BYTES = size(CNM_CONFIG);
     static final int CONFIG_COLLECT_TCP = offset(CNM_CONFIG, "collect_tcp");

@@ -96,6 +96,9 @@ public final class EbpfBackend implements FlowBackend {
     private final UdpPeerLimitLog peerLimitLog = new UdpPeerLimitLog();
     private int expiredCount;
     private volatile long malformedRecords;
+    /** Written by the ring-buffer thread only. */
+    private volatile long tcpClosesReceived;
+    private final RecentTcpCloses recentTcpCloses = new RecentTcpCloses();
     private volatile boolean running;
     private final WorkerRunner poller;
     /** Guarded by this backend's lock, like every use of the maps and the scratch memory. */
@@ -222,7 +225,13 @@ public final class EbpfBackend implements FlowBackend {
         }
         int kind = memory.get(ValueLayout.JAVA_INT_UNALIGNED, offset + RECORD_KIND);
         switch (kind) {
-            case RECORD_TCP_CLOSED, RECORD_UDP_CLOSED -> publishClosed(memory, offset);
+            case RECORD_TCP_CLOSED -> {
+                tcpClosesReceived++;
+                // before the close can be applied, so that any read after that skips the live entry
+                recentTcpCloses.add(memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + RECORD_KEY + KEY_COOKIE));
+                publishClosed(memory, offset);
+            }
+            case RECORD_UDP_CLOSED -> publishClosed(memory, offset);
             case RECORD_UDP_RELEASED ->
                     releasedUdpSockets.add(memory.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + RECORD_KEY + KEY_COOKIE));
             case RECORD_UDP_PEER_LIMIT -> peerLimitLog.record(memory, offset);
@@ -255,9 +264,16 @@ public final class EbpfBackend implements FlowBackend {
         // Entries of these sockets all exist by now: their release record comes after them.
         Set<Long> released = Set.copyOf(releasedUdpSockets);
         try {
+            recentTcpCloses.startRead();
+            expiredCount = 0;
             tcpLive.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
-                    decoder.decode(keys, (long) i * COOKIE_KEY_BYTES, values, (long) i * STATS_BYTES, scratch.reset());
+                    long keyOffset = (long) i * COOKIE_KEY_BYTES;
+                    decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
+                    if (recentTcpCloses.contains(scratch.cookie())) {
+                        rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        continue;
+                    }
                     // connect() has not picked the local port yet: the flow's identity is not complete
                     // (the engine would take the later tuple for another flow), and nothing moved yet
                     if (scratch.localPort() == 0) {
@@ -268,6 +284,7 @@ public final class EbpfBackend implements FlowBackend {
                     consumer.accept(scratch);
                 }
             });
+            deleteExpired(tcpLive, COOKIE_KEY_BYTES);
             readUdp(udpStats, KEY_BYTES, released, nowMonotonic, consumer);
             readUdp(udpOverflow, COOKIE_KEY_BYTES, released, nowMonotonic, consumer);
             releasedUdpSockets.removeAll(released);
@@ -294,6 +311,11 @@ public final class EbpfBackend implements FlowBackend {
                 consumer.accept(scratch);
             }
         });
+        deleteExpired(map, keyBytes);
+    }
+
+    /** Deletes the entries {@link #rememberExpired} collected since {@code expiredCount} was reset. */
+    private void deleteExpired(BpfMapEntries map, int keyBytes) throws NativeCallException {
         for (int first = 0; first < expiredCount; first += BATCH_ENTRIES) {
             int count = Math.min(BATCH_ENTRIES, expiredCount - first);
             MemorySegment.copy(MemorySegment.ofArray(expiredKeys), (long) first * keyBytes, deleteKeys, 0,
@@ -369,6 +391,8 @@ public final class EbpfBackend implements FlowBackend {
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         counters.put("ring_buffer_malformed_dropped", malformedRecords);
         counters.put("tcp_connections_tracked", kernelCounter(TELEMETRY_TCP_TRACKED));
+        counters.put("tcp_closes_submitted", kernelCounter(TELEMETRY_TCP_CLOSES_SUBMITTED));
+        counters.put("tcp_closes_received", tcpClosesReceived);
         counters.put("tcp_live_map_full", kernelCounter(TELEMETRY_TCP_LIVE_FULL));
         counters.put("udp_overflow_map_full", kernelCounter(TELEMETRY_UDP_MAP_FULL));
         counters.put("udp_overflow_peer_limit", kernelCounter(TELEMETRY_UDP_PEER_LIMIT));

@@ -26,6 +26,8 @@ public final class LinuxCounters {
             TelemetryCounter.loss("ring_buffer_handler_failed", "ring buffer records whose handler threw"),
             TelemetryCounter.loss("ring_buffer_malformed_dropped", "ring buffer records of an unexpected size"),
             TelemetryCounter.activity("tcp_connections_tracked", "TCP connections the kernel started tracking"),
+            TelemetryCounter.activity("tcp_closes_submitted", "TCP close records the kernel put in the ring buffer"),
+            TelemetryCounter.activity("tcp_closes_received", "TCP close records read from the ring buffer"),
             TelemetryCounter.health("tcp_live_map_full",
                     "TCP connections without a live entry: reported exactly, but only when they close"),
             TelemetryCounter.health("udp_overflow_map_full",

@@ -104,6 +104,7 @@ class ConnRecordLayoutTest {
                 CONSTANT("TELEMETRY_UDP_PEER_LIMIT", CNM_TEL_UDP_PEER_LIMIT);
                 CONSTANT("TELEMETRY_TCP_LIVE_FULL", CNM_TEL_TCP_LIVE_FULL);
                 CONSTANT("TELEMETRY_UDP_LOST", CNM_TEL_UDP_LOST);
+                CONSTANT("TELEMETRY_TCP_CLOSES_SUBMITTED", CNM_TEL_TCP_CLOSES_SUBMITTED);
                 CONSTANT("TELEMETRY_SLOTS", CNM_TEL_SLOTS);
                 return 0;
             }
@@ -231,6 +232,7 @@ class ConnRecordLayoutTest {
                 Map.entry("TELEMETRY_UDP_PEER_LIMIT", (long) TELEMETRY_UDP_PEER_LIMIT),
                 Map.entry("TELEMETRY_TCP_LIVE_FULL", (long) TELEMETRY_TCP_LIVE_FULL),
                 Map.entry("TELEMETRY_UDP_LOST", (long) TELEMETRY_UDP_LOST),
+                Map.entry("TELEMETRY_TCP_CLOSES_SUBMITTED", (long) TELEMETRY_TCP_CLOSES_SUBMITTED),
                 Map.entry("TELEMETRY_SLOTS", (long) TELEMETRY_SLOTS)));
 
         assertThat(CONSTANTS).isEqualTo(java);
