@@ -68,13 +68,21 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
      */
     public ConnectionKey(Family family, Protocol protocol, InetAddress localAddress, int localPort,
             InetAddress remoteAddress, int remotePort, int pid, long netns) {
-        this(family, protocol, Objects.requireNonNull(localAddress, "localAddress").getAddress(), localPort,
-                Objects.requireNonNull(remoteAddress, "remoteAddress").getAddress(), remotePort, pid, netns);
+        this(family, protocol, Objects.requireNonNull(localAddress, "localAddress").getAddress(),
+                Objects.requireNonNull(remoteAddress, "remoteAddress").getAddress(), localPort, remotePort, pid, netns);
     }
 
-    /** From address bytes of 4 or 16 bytes each, taken as they are. */
-    private ConnectionKey(Family family, Protocol protocol, byte[] local, int localPort, byte[] remote,
+    /** From the bytes of two addresses, 4 or 16 each, taken as they are. */
+    private ConnectionKey(Family family, Protocol protocol, byte[] local, byte[] remote, int localPort,
             int remotePort, int pid, long netns) {
+        this(family, protocol, local.length == 16, word(local, 0), word(local, 8), localPort,
+                remote.length == 16, word(remote, 0), word(remote, 8), remotePort, pid, netns);
+    }
+
+    /** From address words (see {@link KeyAccess}). */
+    private ConnectionKey(Family family, Protocol protocol, boolean localIsWide, long localHigh, long localLow,
+            int localPort, boolean remoteIsWide, long remoteHigh, long remoteLow, int remotePort, int pid,
+            long netns) {
         Objects.requireNonNull(family, "family");
         Objects.requireNonNull(protocol, "protocol");
         if (localPort < 0 || localPort > 0xFFFF || remotePort < 0 || remotePort > 0xFFFF) {
@@ -86,12 +94,12 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
         this.remotePort = (char) remotePort;
         this.pid = pid;
         this.netns = netns;
-        this.wide = (byte) ((local.length == 16 ? LOCAL_WIDE : 0) | (remote.length == 16 ? REMOTE_WIDE : 0));
-        this.localIpv4 = local.length == 4 ? (int) word(local, 0, 4) : 0;
-        this.remoteIpv4 = remote.length == 4 ? (int) word(remote, 0, 4) : 0;
+        this.wide = (byte) ((localIsWide ? LOCAL_WIDE : 0) | (remoteIsWide ? REMOTE_WIDE : 0));
+        this.localIpv4 = localIsWide ? 0 : (int) (localHigh >>> 32);
+        this.remoteIpv4 = remoteIsWide ? 0 : (int) (remoteHigh >>> 32);
         this.wideWords = wide == 0 ? null : new long[] {
-                local.length == 16 ? word(local, 0, 8) : 0, local.length == 16 ? word(local, 8, 8) : 0,
-                remote.length == 16 ? word(remote, 0, 8) : 0, remote.length == 16 ? word(remote, 8, 8) : 0};
+                localIsWide ? localHigh : 0, localIsWide ? localLow : 0,
+                remoteIsWide ? remoteHigh : 0, remoteIsWide ? remoteLow : 0};
     }
 
     /** A copy with another pid. */
@@ -108,12 +116,22 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
         this.netns = key.netns;
     }
 
-    private static long word(byte[] bytes, int offset, int length) {
+    /** The big-endian word at {@code offset}; missing bytes (past an IPv4 address) count as zero. */
+    private static long word(byte[] address, int offset) {
         long word = 0;
-        for (int i = offset; i < offset + length; i++) {
-            word = word << 8 | (bytes[i] & 0xFF);
+        for (int i = offset; i < offset + 8; i++) {
+            word = word << 8 | (i < address.length ? address[i] & 0xFF : 0);
         }
         return word;
+    }
+
+    /** The big-endian number in {@code length} bytes at {@code offset}. */
+    private static long number(byte[] bytes, int offset, int length) {
+        long number = 0;
+        for (int i = offset; i < offset + length; i++) {
+            number = number << 8 | (bytes[i] & 0xFF);
+        }
+        return number;
     }
 
     /** {@return the address family} */
@@ -269,16 +287,25 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
         @Override
         public ConnectionKey create(Family family, Protocol protocol, byte[] localAddress, int localPort,
                 byte[] remoteAddress, int remotePort, int pid, long netns) {
-            return new ConnectionKey(family, protocol, canonical(family, localAddress), localPort,
-                    canonical(family, remoteAddress), remotePort, pid, netns);
+            boolean localIsWide = isWide(family, localAddress);
+            boolean remoteIsWide = isWide(family, remoteAddress);
+            return new ConnectionKey(family, protocol, localIsWide, high(family, localAddress),
+                    localIsWide ? number(localAddress, 8, 8) : 0, localPort, remoteIsWide,
+                    high(family, remoteAddress), remoteIsWide ? number(remoteAddress, 8, 8) : 0, remotePort, pid,
+                    netns);
         }
 
-        /** The bytes {@link InetAddress#getByAddress(byte[])} would keep: an IPv4-mapped address as IPv4. */
-        private static byte[] canonical(Family family, byte[] address) {
-            if (family == Family.V4 || isIpv4Mapped(address)) {
-                return Arrays.copyOfRange(address, family == Family.V4 ? 0 : 12, family == Family.V4 ? 4 : 16);
+        /** False when {@link InetAddress#getByAddress(byte[])} would make an IPv4 address of the bytes. */
+        private static boolean isWide(Family family, byte[] address) {
+            return family == Family.V6 && !isIpv4Mapped(address);
+        }
+
+        /** The high word of the address {@link InetAddress#getByAddress(byte[])} would make of the bytes. */
+        private static long high(Family family, byte[] address) {
+            if (isWide(family, address)) {
+                return number(address, 0, 8);
             }
-            return Arrays.copyOf(address, 16);
+            return number(address, family == Family.V4 ? 0 : 12, 4) << 32;
         }
 
         private static boolean isIpv4Mapped(byte[] address) {
@@ -297,12 +324,9 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
 
         @Override
         public boolean remoteIs(ConnectionKey key, Family family, byte[] remoteAddress) {
-            if (family == Family.V4 || isIpv4Mapped(remoteAddress)) {
-                int offset = family == Family.V4 ? 0 : 12;
-                return (key.wide & REMOTE_WIDE) == 0 && key.remoteIpv4 == (int) word(remoteAddress, offset, 4);
-            }
-            return (key.wide & REMOTE_WIDE) != 0 && key.wideWords[REMOTE_HIGH] == word(remoteAddress, 0, 8)
-                    && key.wideWords[REMOTE_LOW] == word(remoteAddress, 8, 8);
+            boolean remoteIsWide = isWide(family, remoteAddress);
+            return remoteWide(key) == remoteIsWide && key.remoteHigh() == high(family, remoteAddress)
+                    && key.remoteLow() == (remoteIsWide ? number(remoteAddress, 8, 8) : 0);
         }
 
         @Override

@@ -1,6 +1,7 @@
 package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
+import java.util.Arrays;
 
 /**
  * Finds connections whose both ends are on this host: same address at both ends, both ends on
@@ -20,7 +21,7 @@ final class IntraHostMarker {
         if (marks.length * 64 < count) {
             marks = new long[(count + 63) / 64];
         } else {
-            java.util.Arrays.fill(marks, 0);
+            Arrays.fill(marks, 0);
         }
         int[] endpoints = groups.reuseIndex();
         int mask = endpoints.length - 1;

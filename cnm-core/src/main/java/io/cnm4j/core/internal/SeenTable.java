@@ -1,5 +1,7 @@
 package io.cnm4j.core.internal;
 
+import java.util.Arrays;
+
 /**
  * The counters of each flow that one client has already been given, by the flow's slot
  * ({@link FlowSlots}): primitive arrays rather than an object per flow, in pages so that growing
@@ -108,7 +110,7 @@ final class SeenTable {
         packetsSent = grown(packetsSent, pages);
         packetsReceived = grown(packetsReceived, pages);
         retransmits = grown(retransmits, pages);
-        byte[][] moreStates = java.util.Arrays.copyOf(states, pages);
+        byte[][] moreStates = Arrays.copyOf(states, pages);
         for (int p = states.length; p < pages; p++) {
             moreStates[p] = new byte[PAGE_SIZE];
         }
@@ -116,7 +118,7 @@ final class SeenTable {
     }
 
     private static long[][] grown(long[][] pages, int count) {
-        long[][] more = java.util.Arrays.copyOf(pages, count);
+        long[][] more = Arrays.copyOf(pages, count);
         for (int p = pages.length; p < count; p++) {
             more[p] = new long[PAGE_SIZE];
         }
