@@ -2,6 +2,7 @@ package io.cnm4j.core;
 
 import io.cnm4j.core.internal.AddressText;
 import io.cnm4j.core.internal.KeyAccess;
+import io.cnm4j.core.internal.KeyAccess.End;
 import io.cnm4j.core.internal.KeyedHash;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -325,38 +326,23 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
         @Override
         public boolean remoteIs(ConnectionKey key, Family family, byte[] remoteAddress) {
             boolean remoteIsWide = isWide(family, remoteAddress);
-            return remoteWide(key) == remoteIsWide && key.remoteHigh() == high(family, remoteAddress)
+            return wide(key, End.REMOTE) == remoteIsWide && key.remoteHigh() == high(family, remoteAddress)
                     && key.remoteLow() == (remoteIsWide ? number(remoteAddress, 8, 8) : 0);
         }
 
         @Override
-        public long localHigh(ConnectionKey key) {
-            return key.localHigh();
+        public long high(ConnectionKey key, End end) {
+            return end == End.LOCAL ? key.localHigh() : key.remoteHigh();
         }
 
         @Override
-        public long localLow(ConnectionKey key) {
-            return key.localLow();
+        public long low(ConnectionKey key, End end) {
+            return end == End.LOCAL ? key.localLow() : key.remoteLow();
         }
 
         @Override
-        public boolean localWide(ConnectionKey key) {
-            return (key.wide & LOCAL_WIDE) != 0;
-        }
-
-        @Override
-        public long remoteHigh(ConnectionKey key) {
-            return key.remoteHigh();
-        }
-
-        @Override
-        public long remoteLow(ConnectionKey key) {
-            return key.remoteLow();
-        }
-
-        @Override
-        public boolean remoteWide(ConnectionKey key) {
-            return (key.wide & REMOTE_WIDE) != 0;
+        public boolean wide(ConnectionKey key, End end) {
+            return (key.wide & (end == End.LOCAL ? LOCAL_WIDE : REMOTE_WIDE)) != 0;
         }
     }
 }

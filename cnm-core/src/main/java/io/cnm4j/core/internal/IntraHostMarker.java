@@ -1,6 +1,7 @@
 package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
+import io.cnm4j.core.internal.KeyAccess.End;
 import java.util.Arrays;
 
 /**
@@ -27,21 +28,21 @@ final class IntraHostMarker {
         int mask = endpoints.length - 1;
         for (int g = 0; g < count; g++) {
             ConnectionKey key = groups.head(g).key;
-            int slot = slot(KEYS.localWide(key), KEYS.localHigh(key), KEYS.localLow(key), key.localPort(), mask);
-            while (endpoints[slot] != 0 && !hasLocal(groups.head(endpoints[slot] - 1).key, KEYS.localWide(key),
-                    KEYS.localHigh(key), KEYS.localLow(key), key.localPort())) {
+            int slot = slot(KEYS.wide(key, End.LOCAL), KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL), key.localPort(), mask);
+            while (endpoints[slot] != 0 && !hasLocal(groups.head(endpoints[slot] - 1).key, KEYS.wide(key, End.LOCAL),
+                    KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL), key.localPort())) {
                 slot = (slot + 1) & mask;
             }
             endpoints[slot] = g + 1;
         }
         for (int g = 0; g < count; g++) {
             ConnectionKey key = groups.head(g).key;
-            boolean wide = KEYS.remoteWide(key);
-            long high = KEYS.remoteHigh(key);
-            long low = KEYS.remoteLow(key);
-            boolean sameAddress = wide == KEYS.localWide(key) && high == KEYS.localHigh(key)
-                    && low == KEYS.localLow(key);
-            if (sameAddress || isLoopback(KEYS.localWide(key), KEYS.localHigh(key), KEYS.localLow(key))
+            boolean wide = KEYS.wide(key, End.REMOTE);
+            long high = KEYS.high(key, End.REMOTE);
+            long low = KEYS.low(key, End.REMOTE);
+            boolean sameAddress = wide == KEYS.wide(key, End.LOCAL) && high == KEYS.high(key, End.LOCAL)
+                    && low == KEYS.low(key, End.LOCAL);
+            if (sameAddress || isLoopback(KEYS.wide(key, End.LOCAL), KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL))
                     && isLoopback(wide, high, low) || hasLocalEndpoint(groups, endpoints, wide, high, low,
                     key.remotePort())) {
                 marks[g >>> 6] |= 1L << g;
@@ -66,8 +67,8 @@ final class IntraHostMarker {
     }
 
     private static boolean hasLocal(ConnectionKey key, boolean wide, long high, long low, int port) {
-        return key.localPort() == port && KEYS.localWide(key) == wide && KEYS.localHigh(key) == high
-                && KEYS.localLow(key) == low;
+        return key.localPort() == port && KEYS.wide(key, End.LOCAL) == wide && KEYS.high(key, End.LOCAL) == high
+                && KEYS.low(key, End.LOCAL) == low;
     }
 
     /** 127.0.0.0/8, or ::1 (as {@link java.net.InetAddress#isLoopbackAddress()} says). */

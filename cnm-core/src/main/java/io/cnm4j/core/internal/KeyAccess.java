@@ -56,21 +56,20 @@ public abstract class KeyAccess {
     /** True when the remote address of {@code key} is the one {@link #create} would take from these bytes. */
     public abstract boolean remoteIs(ConnectionKey key, Family family, byte[] remoteAddress);
 
-    /** The high word of the local address. */
-    public abstract long localHigh(ConnectionKey key);
+    /** The high word of the address at {@code end}. */
+    public abstract long high(ConnectionKey key, End end);
 
-    /** The low word of the local address. */
-    public abstract long localLow(ConnectionKey key);
+    /** The low word of the address at {@code end}. */
+    public abstract long low(ConnectionKey key, End end);
 
-    /** True when the local address has 16 bytes. */
-    public abstract boolean localWide(ConnectionKey key);
+    /** True when the address at {@code end} has 16 bytes. */
+    public abstract boolean wide(ConnectionKey key, End end);
 
-    /** The high word of the remote address. */
-    public abstract long remoteHigh(ConnectionKey key);
-
-    /** The low word of the remote address. */
-    public abstract long remoteLow(ConnectionKey key);
-
-    /** True when the remote address has 16 bytes. */
-    public abstract boolean remoteWide(ConnectionKey key);
+    /** One end of a connection. */
+    public enum End {
+        /** This host's end. */
+        LOCAL,
+        /** The peer's end. */
+        REMOTE
+    }
 }

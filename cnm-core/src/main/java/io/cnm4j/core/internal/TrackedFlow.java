@@ -3,6 +3,7 @@ package io.cnm4j.core.internal;
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Protocol;
+import io.cnm4j.core.internal.KeyAccess.End;
 import io.cnm4j.core.spi.ConnectionEvent;
 
 /**
@@ -151,7 +152,7 @@ final class TrackedFlow {
      * address left out: it is compared on lookup. Allocates nothing.
      */
     long aggregationHash() {
-        return KeyedHash.PROCESS.hash(KEYS.remoteHigh(key), KEYS.remoteLow(key),
+        return KeyedHash.PROCESS.hash(KEYS.high(key, End.REMOTE), KEYS.low(key, End.REMOTE),
                 (long) key.pid() << 32 | (long) key.localPort() << 16 | key.remotePort(),
                 key.netns() ^ (long) (direction + 1) << 60 ^ key.protocol().ordinal());
     }

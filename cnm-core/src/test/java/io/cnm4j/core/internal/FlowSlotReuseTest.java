@@ -19,13 +19,8 @@ class FlowSlotReuseTest {
 
     @Test
     void aSlotIsReusedOnlyAfterEveryClientReadTheClosedFlowAndNewFlowsStartFromNothing() {
-        // given: two clients that were given 100 bytes of flow 1, which then closes at 150
-        engine.registerClient("a", false, 0);
-        engine.registerClient("b", false, 0);
-        engine.apply(open(1, 100));
-        engine.read("a", 1);
-        engine.read("b", 1);
-        engine.apply(closed(1, 150));
+        // given
+        twoClientsGiven100BytesOfFlow1ThatThenClosesAt150();
 
         // when: one client reads the close, a flow opens, the other client reads, then a third flow opens
         List<ConnectionStats> aClose = engine.read("a", 2);
@@ -52,13 +47,8 @@ class FlowSlotReuseTest {
 
     @Test
     void aClientThatLeavesWithClosedFlowsBufferedFreesTheirSlots() {
-        // given: both clients were given 100 bytes of flow 1; it closes; one client leaves before reading it
-        engine.registerClient("a", false, 0);
-        engine.registerClient("b", false, 0);
-        engine.apply(open(1, 100));
-        engine.read("a", 1);
-        engine.read("b", 1);
-        engine.apply(closed(1, 150));
+        // given: one client leaves before reading the close
+        twoClientsGiven100BytesOfFlow1ThatThenClosesAt150();
         engine.unregisterClient("b");
 
         // when
@@ -70,6 +60,15 @@ class FlowSlotReuseTest {
         // then
         assertThat(close).singleElement().satisfies(c -> assertThat(c.last().bytesSent()).isEqualTo(50));
         assertThat(next).extracting(c -> c.last().bytesSent()).containsExactlyInAnyOrder(20L, 30L);
+    }
+
+    private void twoClientsGiven100BytesOfFlow1ThatThenClosesAt150() {
+        engine.registerClient("a", false, 0);
+        engine.registerClient("b", false, 0);
+        engine.apply(open(1, 100));
+        engine.read("a", 1);
+        engine.read("b", 1);
+        engine.apply(closed(1, 150));
     }
 
     @Test
