@@ -15,7 +15,7 @@ import io.cnm4j.core.Protocol;
  * top half of the high word and a low word of 0; a 16-byte address as its two big-endian halves.
  */
 public abstract class KeyAccess {
-    private static KeyAccess registered;
+    private static volatile KeyAccess registered;
 
     /** For {@link ConnectionKey} only. */
     protected KeyAccess() {
