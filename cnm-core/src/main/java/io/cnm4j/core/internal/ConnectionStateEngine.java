@@ -11,10 +11,8 @@ import io.cnm4j.core.Protocol;
 import io.cnm4j.core.MonitorCounters;
 import io.cnm4j.core.Telemetry;
 import io.cnm4j.core.spi.ConnectionEvent;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,11 @@ import java.util.Map;
  * aggregated by tuple and direction; zero deltas of live flows are not reported (a closed flow always
  * is, once); every drop is counted.
  *
+ * <p>Memory per live flow is kept small: the flow's state, its key, and per client the counters it
+ * was given, in primitive arrays by the flow's slot. A read keeps nothing per connection: it groups
+ * the flows with news, then fills one reused view per group just before its visit and records
+ * what the client was given right after it.
+ *
  * <p>Not thread-safe: the monitor calls it under one lock.
  */
 public final class ConnectionStateEngine {
@@ -36,9 +39,12 @@ public final class ConnectionStateEngine {
     private final boolean[] trackedErrnos = new boolean[256];
     private final LiveFlowTable active;
     private final Map<String, ClientState> clients = new LinkedHashMap<>();
-    private final byte[] ipv4 = new byte[4];
-    private final AggregateTable aggregates = new AggregateTable();
+    private final KeyAccess keys = KeyAccess.get();
+    private final ProcessNames processNames = new ProcessNames();
+    private final FlowSlots slots = new FlowSlots();
+    private final ReadGroups groups = new ReadGroups();
     private final IntraHostMarker intraHost = new IntraHostMarker();
+    private final FlowAggregate view = new FlowAggregate();
     private long eventsApplied;
     private long connDropped;
     private long closedConnDropped;
@@ -47,7 +53,6 @@ public final class ConnectionStateEngine {
     private long clientsExpired;
     private long connVanished;
     private long refreshNanos;
-    private long nextSerial;
 
     public ConnectionStateEngine(MonitorConfig config) {
         this.config = config;
@@ -68,15 +73,19 @@ public final class ConnectionStateEngine {
                 connDropped++;
                 return;
             }
-            ConnectionKey key = keyOf(event);
-            flow = new TrackedFlow(event, ++nextSerial, key, !accepts(key));
+            ConnectionKey key = keys.create(event.family(), event.protocol(), event.localAddress(), event.localPort(),
+                    event.remoteAddress(), event.remotePort(), event.pid(), event.netns());
+            flow = new TrackedFlow(event, key, !accepts(key));
             if (!closing) {
+                if (!flow.excluded()) {
+                    flow.slot = slots.take();
+                }
                 active.add(flow);
             }
         } else if (closing) {
             active.remove(flow);
         }
-        flow.absorb(event);
+        flow.absorb(event, processNames);
         if (closing) {
             int errno = event.failureErrno();
             close(flow, errno > 0 && errno < trackedErrnos.length && trackedErrnos[errno] ? errno : 0);
@@ -87,12 +96,37 @@ public final class ConnectionStateEngine {
 
     private void close(TrackedFlow flow, int errno) {
         flow.close(errno);
-        if (!flow.excluded) {
+        if (!flow.excluded()) {
             for (ClientState client : clients.values()) {
-                if (!client.bufferClosed(flow, config.closedBufferSize())) {
+                TrackedFlow left = client.bufferClosed(flow, config.closedBufferSize());
+                if (left != flow) {
+                    flow.pendingReads++;
+                }
+                if (left != null) {
                     closedConnDropped++;
+                    if (left != flow) {
+                        doneWithClosed(left);
+                    }
                 }
             }
+        }
+        releaseIfUnused(flow);
+    }
+
+    /** One client will not ask about a closed flow it buffered any more. */
+    private void doneWithClosed(TrackedFlow flow) {
+        flow.pendingReads--;
+        releaseIfUnused(flow);
+    }
+
+    /** Gives back the slot of a closed flow that no client's buffer holds. */
+    private void releaseIfUnused(TrackedFlow flow) {
+        if (flow.slot >= 0 && flow.pendingReads == 0) {
+            for (ClientState client : clients.values()) {
+                client.seen.forget(flow.slot);
+            }
+            slots.release(flow.slot);
+            flow.slot = -1;
         }
     }
 
@@ -109,11 +143,12 @@ public final class ConnectionStateEngine {
      */
     public void closeVanished(long nowNanos, long graceNanos) {
         List<TrackedFlow> vanished = new ArrayList<>();
-        active.forEach(flow -> {
-            if (nowNanos - flow.lastRefreshNanos > graceNanos) {
+        for (int i = 0; i < active.capacity(); i++) {
+            TrackedFlow flow = active.at(i);
+            if (flow != null && nowNanos - flow.lastRefreshNanos > graceNanos) {
                 vanished.add(flow);
             }
-        });
+        }
         for (TrackedFlow flow : vanished) {
             active.remove(flow);
             close(flow, 0);
@@ -130,32 +165,23 @@ public final class ConnectionStateEngine {
         return !filter.excludes(key);
     }
 
-    private ConnectionKey keyOf(ConnectionEvent event) {
-        return new ConnectionKey(event.family(), event.protocol(),
-                address(event.family(), event.localAddress()), event.localPort(),
-                address(event.family(), event.remoteAddress()), event.remotePort(),
-                event.pid(), event.netns());
-    }
-
-    private InetAddress address(Family family, byte[] bytes) {
-        try {
-            if (family == Family.V4) {
-                System.arraycopy(bytes, 0, ipv4, 0, 4);
-                return InetAddress.getByAddress(ipv4);
-            }
-            return InetAddress.getByAddress(Arrays.copyOf(bytes, 16));
-        } catch (UnknownHostException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
-
     /** Registers a client; closed flows are buffered for it from now on. Registering twice is harmless. */
     public void registerClient(String id, boolean pinned, long nowNanos) {
         clients.computeIfAbsent(id, name -> new ClientState(name, pinned, nowNanos));
     }
 
     public void unregisterClient(String id) {
-        clients.remove(id);
+        ClientState client = clients.remove(id);
+        if (client != null) {
+            forgetBuffered(client);
+        }
+    }
+
+    private void forgetBuffered(ClientState client) {
+        for (TrackedFlow flow : client.closed) {
+            doneWithClosed(flow);
+        }
+        client.clearClosed();
     }
 
     public boolean hasClient(String id) {
@@ -165,9 +191,14 @@ public final class ConnectionStateEngine {
     /** Forgets clients (not pinned ones) that have not read for longer than the client expiry. */
     public void expireClients(long nowNanos) {
         long expiryNanos = config.clientExpiry().toNanos();
-        int before = clients.size();
-        clients.values().removeIf(c -> !c.pinned && nowNanos - c.lastPollNanos > expiryNanos);
-        clientsExpired += before - clients.size();
+        for (Iterator<ClientState> it = clients.values().iterator(); it.hasNext(); ) {
+            ClientState client = it.next();
+            if (!client.pinned && nowNanos - client.lastPollNanos > expiryNanos) {
+                it.remove();
+                forgetBuffered(client);
+                clientsExpired++;
+            }
+        }
     }
 
     /** Adds an interval's DNS statistics to every client's pending statistics. */
@@ -215,11 +246,9 @@ public final class ConnectionStateEngine {
 
     /** As {@link #read(String, long)}, each connection enriched with DNS names, tags and NAT. */
     public List<ConnectionStats> read(String clientId, long nowNanos, Enricher enricher) {
-        aggregate(clientId, nowNanos, enricher);
-        List<ConnectionStats> connections = new ArrayList<>(aggregates.size());
-        for (int i = 0; i < aggregates.size(); i++) {
-            connections.add(aggregates.get(i).toStats());
-        }
+        ClientState client = select(clientId, nowNanos);
+        List<ConnectionStats> connections = new ArrayList<>(groups.size());
+        visit(client, enricher, connection -> connections.add(connection.toStats()));
         return connections;
     }
 
@@ -228,45 +257,87 @@ public final class ConnectionStateEngine {
      * reused view instead of an immutable copy; allocates nothing per connection in steady state.
      */
     public void read(String clientId, long nowNanos, Enricher enricher, ConnectionVisitor visitor) {
-        aggregate(clientId, nowNanos, enricher);
-        for (int i = 0; i < aggregates.size(); i++) {
-            visitor.visit(aggregates.get(i));
+        visit(select(clientId, nowNanos), enricher, visitor);
+    }
+
+    /** Groups the flows with news for the client: every closed flow it buffered, and live flows that moved. */
+    private ClientState select(String clientId, long nowNanos) {
+        ClientState client = client(clientId);
+        client.lastPollNanos = nowNanos;
+        for (TrackedFlow flow : client.closed) {
+            // A close is news even with nothing new to count (a UDP flow has no close counter).
+            groups.add(flow);
+        }
+        SeenTable seen = client.seen;
+        for (int i = 0; i < active.capacity(); i++) {
+            TrackedFlow flow = active.at(i);
+            if (flow == null || flow.excluded()) {
+                continue;
+            }
+            if (!seen.has(flow.slot)) {
+                if (seen.size() >= config.maxClientConnections()) {
+                    clientStateDropped++;
+                    continue;
+                }
+                seen.track(flow.slot);
+                if (!flow.hasNoCounts()) {
+                    groups.add(flow);
+                }
+            } else if (!seen.coversAll(flow)) {
+                groups.add(flow);
+            }
+        }
+        groups.seal();
+        intraHost.mark(groups);
+        return client;
+    }
+
+    /**
+     * Visits each group through the view, then records what the client was given of its flows.
+     * When the visitor throws, the client is still moved past every group of the read.
+     */
+    private void visit(ClientState client, Enricher enricher, ConnectionVisitor visitor) {
+        int group = 0;
+        int extra = 0;
+        try {
+            for (; group < groups.size(); group++) {
+                TrackedFlow head = groups.head(group);
+                view.reset(head, enricher);
+                view.add(head, client.seen);
+                for (int n = extra; n < groups.extraCount() && groups.extraGroup(n) == group; n++) {
+                    view.add(groups.extra(n), client.seen);
+                }
+                if (intraHost.isMarked(group)) {
+                    view.markIntraHost();
+                }
+                visitor.visit(view);
+                extra = given(client, group, extra);
+            }
+        } finally {
+            for (; group < groups.size(); group++) {
+                extra = given(client, group, extra);
+            }
+            client.clearClosed();
+            groups.clear();
         }
     }
 
-    private void aggregate(String clientId, long nowNanos, Enricher enricher) {
-        ClientState client = client(clientId);
-        client.lastPollNanos = nowNanos;
-        long generation = ++client.pollGeneration;
-        aggregates.clear();
-        for (TrackedFlow flow : client.closed) {
-            // A close is news even with nothing new to count (a UDP flow has no close counter).
-            aggregates.aggregateFor(flow, enricher).add(flow, client.seen.remove(flow.serial));
+    /** Records that the client was given the group's flows; returns the index of the next group's further flows. */
+    private int given(ClientState client, int group, int extra) {
+        given(client, groups.head(group));
+        while (extra < groups.extraCount() && groups.extraGroup(extra) == group) {
+            given(client, groups.extra(extra++));
         }
-        client.clearClosed();
-        active.forEach(flow -> {
-            if (flow.excluded) {
-                return;
-            }
-            SeenCounters seen = client.seen.get(flow.serial);
-            if (seen == null) {
-                if (client.seen.size() >= config.maxClientConnections()) {
-                    clientStateDropped++;
-                    return;
-                }
-                seen = new SeenCounters();
-                client.seen.put(flow.serial, seen);
-                if (!flow.hasNoCounts()) {
-                    aggregates.aggregateFor(flow, enricher).add(flow, null);
-                }
-            } else if (!seen.coversAll(flow)) {
-                aggregates.aggregateFor(flow, enricher).add(flow, seen);
-            }
-            seen.copyFrom(flow);
-            seen.pollGeneration = generation;
-        });
-        client.seen.removeIf(seen -> seen.pollGeneration != generation);
-        intraHost.mark(aggregates);
+        return extra;
+    }
+
+    private void given(ClientState client, TrackedFlow flow) {
+        if (flow.closed()) {
+            client.seen.forget(flow.slot);
+            doneWithClosed(flow);
+        } else {
+            client.seen.give(flow);
+        }
     }
 
     private ClientState client(String clientId) {

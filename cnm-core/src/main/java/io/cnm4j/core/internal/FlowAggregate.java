@@ -13,9 +13,11 @@ import java.util.TreeMap;
 
 /**
  * Flows of one tuple and direction within one read: counters summed, RTT averaged over the flows
- * that have one, failures counted by errno, closed only when every flow is closed. Reused from read
- * to read ({@link #reset}), and handed to visitors as their {@link ConnectionView}; DNS names, tags
- * and NAT are looked up through the {@link Enricher} only when asked for. Engine-confined.
+ * that have one, failures counted by errno, closed only when every flow is closed. One instance
+ * serves every connection of every read ({@link #reset}), handed to visitors as their
+ * {@link ConnectionView}: it is filled just before its visit, from the flows and the counters the
+ * client was given before it, so nothing is kept per connection. DNS names, tags and NAT are looked
+ * up through the {@link Enricher} only when asked for. Engine-confined.
  */
 final class FlowAggregate implements ConnectionView {
     private ConnectionKey key;
@@ -54,7 +56,7 @@ final class FlowAggregate implements ConnectionView {
     /** Empties the aggregate for flows of {@code flow}'s tuple and direction, enriched by {@code with}. */
     void reset(TrackedFlow flow, Enricher with) {
         key = flow.key;
-        direction = flow.direction;
+        direction = flow.direction();
         cookie = 0;
         totalBytesSent = totalBytesReceived = totalPacketsSent = totalPacketsReceived = 0;
         totalRetransmits = totalTcpEstablished = totalTcpClosed = 0;
@@ -75,13 +77,8 @@ final class FlowAggregate implements ConnectionView {
         natLookedUp = false;
     }
 
-    /** True when this aggregate collects {@code flow}'s tuple and direction. */
-    boolean collects(TrackedFlow flow) {
-        return direction == flow.direction && key.equals(flow.key);
-    }
-
-    /** Adds a flow whose counters the client has seen up to {@code seen} (null: none of them). */
-    void add(TrackedFlow flow, SeenCounters seen) {
+    /** Adds a flow whose counters the client was given up to what {@code seen} holds for its slot. */
+    void add(TrackedFlow flow, SeenTable seen) {
         if (flow.lastUpdateEpochNanos >= lastUpdateNanos) {
             cookie = flow.cookie;
         }
@@ -90,31 +87,32 @@ final class FlowAggregate implements ConnectionView {
         totalPacketsSent += flow.packetsSent;
         totalPacketsReceived += flow.packetsReceived;
         totalRetransmits += flow.retransmits;
-        totalTcpEstablished += flow.tcpEstablished;
-        totalTcpClosed += flow.tcpClosed;
-        SeenCounters given = seen == null ? SeenCounters.NOTHING : seen;
+        totalTcpEstablished += flow.tcpEstablished();
+        totalTcpClosed += flow.tcpClosed();
+        int slot = flow.slot;
         // Clamped: a counter that went backwards yields no delta rather than a negative one.
-        bytesSent += Math.max(0, flow.bytesSent - given.bytesSent);
-        bytesReceived += Math.max(0, flow.bytesReceived - given.bytesReceived);
-        packetsSent += Math.max(0, flow.packetsSent - given.packetsSent);
-        packetsReceived += Math.max(0, flow.packetsReceived - given.packetsReceived);
-        retransmits += Math.max(0, flow.retransmits - given.retransmits);
-        tcpEstablished += Math.max(0, flow.tcpEstablished - given.tcpEstablished);
-        tcpClosed += Math.max(0, flow.tcpClosed - given.tcpClosed);
-        if (flow.rttMicros != 0) {
-            rttSum += flow.rttMicros;
-            rttVarSum += flow.rttVarMicros;
+        bytesSent += Math.max(0, flow.bytesSent - seen.bytesSent(slot));
+        bytesReceived += Math.max(0, flow.bytesReceived - seen.bytesReceived(slot));
+        packetsSent += Math.max(0, flow.packetsSent - seen.packetsSent(slot));
+        packetsReceived += Math.max(0, flow.packetsReceived - seen.packetsReceived(slot));
+        retransmits += Math.max(0, flow.retransmits - seen.retransmits(slot));
+        tcpEstablished += Math.max(0, flow.tcpEstablished() - seen.tcpEstablished(slot));
+        // A client is given a flow's close once, with the flow: it never holds a close counter.
+        tcpClosed += flow.tcpClosed();
+        if (flow.rttMicros() != 0) {
+            rttSum += flow.rttMicros();
+            rttVarSum += flow.rttVarMicros();
             rttCount++;
         }
-        if (flow.closed && flow.failureErrno != 0) {
+        if (flow.closed() && flow.failureErrno() != 0) {
             if (failures == null) {
                 failures = new TreeMap<>();
             }
-            failures.merge(flow.failureErrno, 1L, Long::sum);
+            failures.merge(flow.failureErrno(), 1L, Long::sum);
         }
         startNanos = Math.min(startNanos, flow.startEpochNanos);
         lastUpdateNanos = Math.max(lastUpdateNanos, flow.lastUpdateEpochNanos);
-        allClosed &= flow.closed;
+        allClosed &= flow.closed();
         if (processName.isEmpty()) {
             processName = flow.processName();
         }

@@ -1,63 +1,83 @@
 package io.cnm4j.core.internal;
 
 import io.cnm4j.core.ConnectionKey;
-import java.net.InetAddress;
+import io.cnm4j.core.internal.KeyAccess.End;
 import java.util.Arrays;
 
 /**
- * Marks connections whose both ends are on this host: same address at both ends, both ends on
+ * Finds connections whose both ends are on this host: same address at both ends, both ends on
  * loopback, or a remote endpoint that is the local endpoint of another connection in the same
- * read (Datadog's rule). Its index of local endpoints is reused from read to read. Engine-confined.
+ * read (Datadog's rule). Reads addresses as numbers, so it allocates nothing; its index of local
+ * endpoints is the read's own table ({@link ReadGroups#reuseIndex()}), and its marks are reused
+ * from read to read. Engine-confined.
  */
 final class IntraHostMarker {
-    private FlowAggregate[] localEndpoints = new FlowAggregate[64];
-    private int mask = localEndpoints.length - 1;
+    private static final KeyAccess KEYS = KeyAccess.get();
 
-    /** Marks the intra-host aggregates of {@code table}. */
-    void mark(AggregateTable table) {
-        int needed = Integer.highestOneBit(Math.max(32, table.size()) * 2 - 1) << 1;
-        if (localEndpoints.length < needed) {
-            localEndpoints = new FlowAggregate[needed];
-            mask = needed - 1;
+    private long[] marks = new long[1];
+
+    /** Marks the intra-host groups of {@code groups}, once they are complete. */
+    void mark(ReadGroups groups) {
+        int count = groups.size();
+        if (marks.length * 64 < count) {
+            marks = new long[(count + 63) / 64];
         } else {
-            Arrays.fill(localEndpoints, null);
+            Arrays.fill(marks, 0);
         }
-        for (int i = 0; i < table.size(); i++) {
-            FlowAggregate aggregate = table.get(i);
-            ConnectionKey key = aggregate.key();
-            int slot = slot(key.localAddress(), key.localPort());
-            while (localEndpoints[slot] != null && !isLocalEndpoint(localEndpoints[slot], key.localAddress(),
-                    key.localPort())) {
+        int[] endpoints = groups.reuseIndex();
+        int mask = endpoints.length - 1;
+        for (int g = 0; g < count; g++) {
+            ConnectionKey key = groups.head(g).key;
+            int slot = slot(KEYS.wide(key, End.LOCAL), KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL), key.localPort(), mask);
+            while (endpoints[slot] != 0 && !hasLocal(groups.head(endpoints[slot] - 1).key, KEYS.wide(key, End.LOCAL),
+                    KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL), key.localPort())) {
                 slot = (slot + 1) & mask;
             }
-            localEndpoints[slot] = aggregate;
+            endpoints[slot] = g + 1;
         }
-        for (int i = 0; i < table.size(); i++) {
-            FlowAggregate aggregate = table.get(i);
-            ConnectionKey key = aggregate.key();
-            if (key.localAddress().equals(key.remoteAddress())
-                    || key.localAddress().isLoopbackAddress() && key.remoteAddress().isLoopbackAddress()
-                    || hasLocalEndpoint(key.remoteAddress(), key.remotePort())) {
-                aggregate.markIntraHost();
+        for (int g = 0; g < count; g++) {
+            ConnectionKey key = groups.head(g).key;
+            boolean wide = KEYS.wide(key, End.REMOTE);
+            long high = KEYS.high(key, End.REMOTE);
+            long low = KEYS.low(key, End.REMOTE);
+            boolean sameAddress = wide == KEYS.wide(key, End.LOCAL) && high == KEYS.high(key, End.LOCAL)
+                    && low == KEYS.low(key, End.LOCAL);
+            if (sameAddress || isLoopback(KEYS.wide(key, End.LOCAL), KEYS.high(key, End.LOCAL), KEYS.low(key, End.LOCAL))
+                    && isLoopback(wide, high, low) || hasLocalEndpoint(groups, endpoints, wide, high, low,
+                    key.remotePort())) {
+                marks[g >>> 6] |= 1L << g;
             }
         }
     }
 
-    private boolean hasLocalEndpoint(InetAddress address, int port) {
-        for (int slot = slot(address, port); localEndpoints[slot] != null; slot = (slot + 1) & mask) {
-            if (isLocalEndpoint(localEndpoints[slot], address, port)) {
+    /** True when the {@code group}-th group of the last marked read is intra-host. */
+    boolean isMarked(int group) {
+        return (marks[group >>> 6] & 1L << group) != 0;
+    }
+
+    private static boolean hasLocalEndpoint(ReadGroups groups, int[] endpoints, boolean wide, long high, long low,
+            int port) {
+        int mask = endpoints.length - 1;
+        for (int slot = slot(wide, high, low, port, mask); endpoints[slot] != 0; slot = (slot + 1) & mask) {
+            if (hasLocal(groups.head(endpoints[slot] - 1).key, wide, high, low, port)) {
                 return true;
             }
         }
         return false;
     }
 
-    private static boolean isLocalEndpoint(FlowAggregate aggregate, InetAddress address, int port) {
-        return aggregate.key().localPort() == port && aggregate.key().localAddress().equals(address);
+    private static boolean hasLocal(ConnectionKey key, boolean wide, long high, long low, int port) {
+        return key.localPort() == port && KEYS.wide(key, End.LOCAL) == wide && KEYS.high(key, End.LOCAL) == high
+                && KEYS.low(key, End.LOCAL) == low;
     }
 
-    private int slot(InetAddress address, int port) {
+    /** 127.0.0.0/8, or ::1 (as {@link java.net.InetAddress#isLoopbackAddress()} says). */
+    private static boolean isLoopback(boolean wide, long high, long low) {
+        return wide ? high == 0 && low == 1 : high >>> 56 == 127;
+    }
+
+    private static int slot(boolean wide, long high, long low, int port, int mask) {
         // Keyed: remote endpoints are looked up here, and a sender chooses its own address and port.
-        return (int) KeyedHash.PROCESS.hash(address.hashCode(), port, 0, 0) & mask;
+        return (int) KeyedHash.PROCESS.hash(high, low, port, wide ? 1 : 0) & mask;
     }
 }
