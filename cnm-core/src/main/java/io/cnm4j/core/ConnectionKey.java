@@ -106,6 +106,21 @@ public record ConnectionKey(
         return AddressText.of(remoteAddress);
     }
 
+    /**
+     * Copies the bytes of the local or the remote address, in network order, to the start of
+     * {@code into}: what {@link FlowJsonWriter} formats, without an {@link InetAddress} or a new
+     * array per address where the key's representation allows.
+     *
+     * @param remote true for the remote address, false for the local one
+     * @param into at least 16 bytes long
+     * @return the number of bytes copied: 4 for IPv4, 16 for IPv6
+     */
+    public int copyAddressBytes(boolean remote, byte[] into) {
+        byte[] bytes = (remote ? remoteAddress : localAddress).getAddress();
+        System.arraycopy(bytes, 0, into, 0, bytes.length);
+        return bytes.length;
+    }
+
     @Override
     public String toString() {
         return protocol.jsonName() + " " + localAddressText() + ":" + localPort + " -> "
