@@ -3,9 +3,6 @@ package io.cnm4j.core;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -41,7 +38,6 @@ class FlowJsonWriterFieldsTest {
             "a\"b\\c\u0000d\ne\r\tf\u001Fg\u007Fh\u0085\u009F\u2028i\u2029j\uFFFDk\uFFFDl\uD83D\uDE00m\u00E9";
     /** Longer than the writer caches: always written directly. */
     private static final String LONG_NAME = "x".repeat(300) + ".example";
-    private static final JsonFactory PARSER_FACTORY = new JsonFactory();
 
     @Test
     void everyFieldOfEveryLineParsesBackToTheWrittenValueInEveryRound() throws IOException {
@@ -70,7 +66,7 @@ class FlowJsonWriterFieldsTest {
             Sample sample = samples.get(i % samples.size());
             assertThat(lines[i]).as("round %d of %s", i / samples.size(), sample.name())
                     .isEqualTo(lines[i % samples.size()]);
-            assertThat(ordered(parse(lines[i]))).as(sample.name()).isEqualTo(ordered(sample.expected()));
+            assertThat(ordered(JsonLine.parse(lines[i]))).as(sample.name()).isEqualTo(ordered(sample.expected()));
         }
     }
 
@@ -253,46 +249,6 @@ class FlowJsonWriterFieldsTest {
             return list.stream().map(FlowJsonWriterFieldsTest::ordered).toList();
         }
         return value;
-    }
-
-    /** Parses one line into maps, lists, strings, longs or BigIntegers, booleans and nulls; nothing may follow. */
-    private static Map<String, Object> parse(String line) throws IOException {
-        try (JsonParser parser = PARSER_FACTORY.createParser(line)) {
-            assertThat(parser.nextToken()).isEqualTo(JsonToken.START_OBJECT);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> value = (Map<String, Object>) readValue(parser);
-            assertThat(parser.nextToken()).as("content after the object").isNull();
-            return value;
-        }
-    }
-
-    private static Object readValue(JsonParser parser) throws IOException {
-        return switch (parser.currentToken()) {
-            case START_OBJECT -> {
-                Map<String, Object> object = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    assertThat(object).as("duplicate key").doesNotContainKey(name);
-                    object.put(name, readValue(parser));
-                }
-                yield object;
-            }
-            case START_ARRAY -> {
-                List<Object> array = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(readValue(parser));
-                }
-                yield array;
-            }
-            case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
-            case VALUE_TRUE -> true;
-            case VALUE_FALSE -> false;
-            case VALUE_NULL -> null;
-            default -> throw new AssertionError("unexpected token " + parser.currentToken());
-        };
     }
 
     private static InetAddress ip(String literal) {
