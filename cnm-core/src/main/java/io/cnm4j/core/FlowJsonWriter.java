@@ -70,10 +70,11 @@ import java.util.function.Function;
  * {@link #close()} flushes it but leaves it open (so {@code System.out} survives); {@link #to(Path)}
  * opens a file that this writer owns and closes. Closing twice is harmless.
  *
- * <p>Per line, the writer allocates nothing of its own: field names are encoded once, addresses and
+ * <p>Per line, the writer allocates next to nothing: field names are encoded once, addresses and
  * numbers are formatted into reused buffers, and tag keys and values and DNS names that repeat are
- * escaped once and kept in a bounded cache ({@link EncodedStrings}). What remains is what the
- * connection's accessors allocate.
+ * escaped once and kept in a bounded cache. What remains is the copy that
+ * {@link InetAddress#getAddress()} makes of a NAT or DNS address (and of a connection key's address
+ * while {@link ConnectionKey} holds {@link InetAddress}es), and what the connection's accessors allocate.
  *
  * <p>Not thread-safe: use one instance from one thread at a time (a {@link FlowListener} is called
  * from one thread, so {@code monitor.addListener(json::writeSnapshot)} is fine). I/O failures are
