@@ -2,14 +2,19 @@ package io.cnm4j.bench;
 
 import io.cnm4j.core.ConnectionKey;
 import io.cnm4j.core.ConnectionStats;
+import io.cnm4j.core.ConnectionView;
 import io.cnm4j.core.Counters;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Family;
 import io.cnm4j.core.FlowJsonWriter;
 import io.cnm4j.core.NatTranslation;
 import io.cnm4j.core.Protocol;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +34,15 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link FlowJsonWriter#writeConnection}: one {@code "type":"conn"} line per operation, written
- * to a stream that only counts bytes (the writer buffers and flushes to it as its buffer fills).
+ * {@link FlowJsonWriter#writeConnection}: one {@code "type":"conn"} line per operation, as
+ * {@code cnm watch --json --output FILE} writes them: to a file opened with
+ * {@link Files#newOutputStream}, from the view a poll hands over ({@link PolledConnection}), with
+ * the poll's timestamp. The writer buffers and writes to the file as its buffer fills. The file is
+ * in {@code /dev/shm} where there is one, so that the disk's write-back speed (hundreds of MB/s at
+ * these rates) is not what is measured, and it is truncated before each iteration, so a run holds at
+ * most one iteration's lines. The secondary results {@code cpuOps} and {@code cpuMillis}
+ * ({@link ThreadCpuRate}) give lines per second of the benchmark thread's CPU time: what one core
+ * does when the machine is shared.
  *
  * <ul>
  *   <li>{@code plain-v4}: an IPv4 TCP connection as the engine delivers it without enrichment
@@ -49,31 +61,47 @@ public class JsonBenchmark {
     @Param({"plain-v4", "enriched-v6"})
     public String shape;
 
-    private final CountingOutputStream out = new CountingOutputStream();
+    private Path file;
+    private OutputStream out;
     private FlowJsonWriter writer;
-    private ConnectionStats connection;
+    private ConnectionView connection;
     private Instant ts;
 
     @Setup(Level.Trial)
-    public void setUp() throws UnknownHostException {
-        connection = switch (shape) {
+    public void setUp() throws IOException {
+        connection = new PolledConnection(switch (shape) {
             case "plain-v4" -> plainV4();
             case "enriched-v6" -> enrichedV6();
             default -> throw new IllegalArgumentException("unknown shape " + shape);
-        };
+        });
         ts = Instant.ofEpochMilli(1_700_000_000_123L);
+        Path memory = Path.of("/dev/shm");
+        file = Files.isDirectory(memory) ? Files.createTempFile(memory, "cnm-json-bench", ".jsonl")
+                : Files.createTempFile("cnm-json-bench", ".jsonl");
+    }
+
+    /** As {@code cnm watch} does: the writer borrows a stream over the file, which the command closes. */
+    @Setup(Level.Iteration)
+    public void openFile() throws IOException {
+        out = Files.newOutputStream(file);
         writer = FlowJsonWriter.to(out);
     }
 
-    @TearDown(Level.Trial)
-    public void tearDown() {
+    @TearDown(Level.Iteration)
+    public void closeFile() throws IOException {
         writer.close();
+        out.close();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        Files.delete(file);
     }
 
     @Benchmark
-    public long writeConnection() {
+    public void writeConnection(ThreadCpuRate cpu) {
         writer.writeConnection(connection, ts);
-        return out.count();
+        cpu.cpuOps++;
     }
 
     private static ConnectionStats plainV4() throws UnknownHostException {

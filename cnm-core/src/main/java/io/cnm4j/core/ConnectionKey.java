@@ -191,11 +191,17 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
         return (wide & REMOTE_WIDE) != 0 ? wideWords[REMOTE_LOW] : 0;
     }
 
+    private static int copy(boolean isWide, long high, long low, byte[] into) {
+        int length = isWide ? 16 : 4;
+        for (int i = 0; i < length; i++) {
+            into[i] = (byte) ((i < 8 ? high : low) >>> (56 - 8 * (i % 8)));
+        }
+        return length;
+    }
+
     private static InetAddress address(boolean isWide, long high, long low) {
         byte[] bytes = new byte[isWide ? 16 : 4];
-        for (int i = 0; i < bytes.length; i++) {
-            bytes[i] = (byte) ((i < 8 ? high : low) >>> (56 - 8 * (i % 8)));
-        }
+        copy(isWide, high, low, bytes);
         try {
             // Inet6Address keeps an IPv4-mapped address an IPv6 one, as the key was given it.
             return isWide ? Inet6Address.getByAddress(null, bytes, (NetworkInterface) null)
@@ -275,6 +281,20 @@ public final class ConnectionKey implements Comparable<ConnectionKey> {
      */
     public String remoteAddressText() {
         return AddressText.of(remoteAddress());
+    }
+
+    /**
+     * Copies the bytes of the local or the remote address, in network order, to the start of
+     * {@code into}: what {@link FlowJsonWriter} formats, without an {@link InetAddress} or a new
+     * array per address where the key's representation allows.
+     *
+     * @param remote true for the remote address, false for the local one
+     * @param into at least 16 bytes long
+     * @return the number of bytes copied: 4 for IPv4, 16 for IPv6
+     */
+    public int copyAddressBytes(boolean remote, byte[] into) {
+        return remote ? copy((wide & REMOTE_WIDE) != 0, remoteHigh(), remoteLow(), into)
+                : copy((wide & LOCAL_WIDE) != 0, localHigh(), localLow(), into);
     }
 
     @Override

@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import io.cnm4j.core.internal.AddressText;
+import io.cnm4j.core.internal.EncodedStrings;
 import io.cnm4j.core.internal.JsonLineEscapes;
 import java.io.Closeable;
 import java.io.IOException;
@@ -21,6 +24,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Writes connections, DNS statistics and telemetry as JSON lines: one JSON object per line,
@@ -65,6 +70,12 @@ import java.util.Objects;
  * {@link #close()} flushes it but leaves it open (so {@code System.out} survives); {@link #to(Path)}
  * opens a file that this writer owns and closes. Closing twice is harmless.
  *
+ * <p>Per line, the writer allocates next to nothing: field names are encoded once, addresses and
+ * numbers are formatted into reused buffers, and tag keys and values and DNS names that repeat are
+ * escaped once and kept in a bounded cache. What remains is the copy that
+ * {@link InetAddress#getAddress()} makes of a NAT or DNS address (and of a connection key's address
+ * while {@link ConnectionKey} holds {@link InetAddress}es), and what the connection's accessors allocate.
+ *
  * <p>Not thread-safe: use one instance from one thread at a time (a {@link FlowListener} is called
  * from one thread, so {@code monitor.addListener(json::writeSnapshot)} is fine). I/O failures are
  * thrown as {@link UncheckedIOException}; the output may then end in a partial line, so discard
@@ -79,9 +90,70 @@ public final class FlowJsonWriter implements AutoCloseable {
             .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
+    /** Entries of the string cache: room for the tags and names of a few hundred distinct connections. */
+    private static final int CACHED_STRINGS = 1024;
+    /** Numbers below this (every errno and DNS rcode) have their field name encoded once. */
+    private static final int ENCODED_NUMBER_NAMES = 4096;
+
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString TS = new SerializedString("ts");
+    private static final SerializedString CONN = new SerializedString("conn");
+    private static final SerializedString DNS = new SerializedString("dns");
+    private static final SerializedString TELEMETRY = new SerializedString("telemetry");
+    private static final SerializedString PROTO = new SerializedString("proto");
+    private static final SerializedString FAMILY = new SerializedString("family");
+    private static final SerializedString LADDR = new SerializedString("laddr");
+    private static final SerializedString LPORT = new SerializedString("lport");
+    private static final SerializedString RADDR = new SerializedString("raddr");
+    private static final SerializedString RPORT = new SerializedString("rport");
+    private static final SerializedString DIRECTION = new SerializedString("direction");
+    private static final SerializedString PID = new SerializedString("pid");
+    private static final SerializedString NETNS = new SerializedString("netns");
+    private static final SerializedString COOKIE = new SerializedString("cookie");
+    private static final SerializedString BYTES_SENT = new SerializedString("bytes_sent");
+    private static final SerializedString BYTES_RECV = new SerializedString("bytes_recv");
+    private static final SerializedString PACKETS_SENT = new SerializedString("packets_sent");
+    private static final SerializedString PACKETS_RECV = new SerializedString("packets_recv");
+    private static final SerializedString RETRANSMITS = new SerializedString("retransmits");
+    private static final SerializedString TCP_ESTABLISHED = new SerializedString("tcp_established");
+    private static final SerializedString TCP_CLOSED = new SerializedString("tcp_closed");
+    private static final SerializedString RTT_US = new SerializedString("rtt_us");
+    private static final SerializedString RTT_VAR_US = new SerializedString("rtt_var_us");
+    private static final SerializedString TCP_FAILURES = new SerializedString("tcp_failures");
+    private static final SerializedString CLOSED = new SerializedString("closed");
+    private static final SerializedString INTRA_HOST = new SerializedString("intra_host");
+    private static final SerializedString DURATION_MS = new SerializedString("duration_ms");
+    private static final SerializedString NAT = new SerializedString("nat");
+    private static final SerializedString DNS_NAMES = new SerializedString("dns_names");
+    private static final SerializedString TAGS = new SerializedString("tags");
+    private static final SerializedString CLIENT = new SerializedString("client");
+    private static final SerializedString SERVER = new SerializedString("server");
+    private static final SerializedString DOMAIN = new SerializedString("domain");
+    private static final SerializedString QTYPE = new SerializedString("qtype");
+    private static final SerializedString RCODES = new SerializedString("rcodes");
+    private static final SerializedString TIMEOUTS = new SerializedString("timeouts");
+    private static final SerializedString SUCCESS_LATENCY_US_SUM = new SerializedString("success_latency_us_sum");
+    private static final SerializedString FAILURE_LATENCY_US_SUM = new SerializedString("failure_latency_us_sum");
+    private static final SerializedString LATENCY_US_P50 = new SerializedString("latency_us_p50");
+    private static final SerializedString LATENCY_US_P99 = new SerializedString("latency_us_p99");
+    private static final SerializedString BACKEND = new SerializedString("backend");
+    private static final SerializedString[] PROTOCOLS = encodedNames(Protocol.values(), Protocol::jsonName);
+    private static final SerializedString[] FAMILIES = encodedNames(Family.values(), Family::jsonName);
+    private static final SerializedString[] DIRECTIONS = encodedNames(Direction.values(), Direction::jsonName);
 
     private final JsonGenerator generator;
     private final Closeable ownedTarget;
+    private final EncodedStrings strings = new EncodedStrings(FACTORY, CACHED_STRINGS);
+    private final SerializedString[] numberNames = new SerializedString[ENCODED_NUMBER_NAMES];
+    private final byte[] addressBytes = new byte[16];
+    private final char[] text = new char[Math.max(AddressText.MAX_LENGTH, 20)];
+    private String[] tagKeys = new String[16];
+    private int tagCount;
+    private final BiConsumer<String, String> collectTagKey = this::collectTagKey;
+    private long[] countOrder = new long[16];
+    private long[] countValues = new long[16];
+    private int countCount;
+    private final BiConsumer<Integer, Long> collectCount = this::collectCount;
     private boolean closed;
 
     private FlowJsonWriter(JsonGenerator generator, Closeable ownedTarget) {
@@ -151,33 +223,37 @@ public final class FlowJsonWriter implements AutoCloseable {
         ConnectionKey key = c.key();
         try {
             generator.writeStartObject();
-            writeHeader("conn", ts);
-            generator.writeStringField("proto", key.protocol().jsonName());
-            generator.writeStringField("family", key.family().jsonName());
-            generator.writeStringField("laddr", AddressText.of(key.localAddress()));
-            generator.writeNumberField("lport", key.localPort());
-            generator.writeStringField("raddr", AddressText.of(key.remoteAddress()));
-            generator.writeNumberField("rport", key.remotePort());
-            generator.writeStringField("direction", c.direction().jsonName());
-            generator.writeNumberField("pid", key.pid());
-            generator.writeNumberField("netns", key.netns());
-            generator.writeFieldName("cookie");
+            writeHeader(CONN, ts);
+            writeField(PROTO, PROTOCOLS[key.protocol().ordinal()]);
+            writeField(FAMILY, FAMILIES[key.family().ordinal()]);
+            generator.writeFieldName(LADDR);
+            writeAddress(key.copyAddressBytes(false, addressBytes));
+            writeField(LPORT, key.localPort());
+            generator.writeFieldName(RADDR);
+            writeAddress(key.copyAddressBytes(true, addressBytes));
+            writeField(RPORT, key.remotePort());
+            writeField(DIRECTION, DIRECTIONS[c.direction().ordinal()]);
+            writeField(PID, key.pid());
+            writeField(NETNS, key.netns());
+            generator.writeFieldName(COOKIE);
             writeUnsigned(c.cookie());
-            generator.writeNumberField("bytes_sent", c.bytesSent());
-            generator.writeNumberField("bytes_recv", c.bytesReceived());
-            generator.writeNumberField("packets_sent", c.packetsSent());
-            generator.writeNumberField("packets_recv", c.packetsReceived());
-            generator.writeNumberField("retransmits", c.retransmits());
-            generator.writeNumberField("tcp_established", c.tcpEstablished());
-            generator.writeNumberField("tcp_closed", c.tcpClosed());
-            generator.writeNumberField("rtt_us", c.rttMicros());
-            generator.writeNumberField("rtt_var_us", c.rttVarMicros());
-            writeCountsByNumber("tcp_failures", c.tcpFailures());
-            generator.writeBooleanField("closed", c.closed());
-            generator.writeBooleanField("intra_host", c.intraHost());
-            generator.writeNumberField("duration_ms", (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
+            writeField(BYTES_SENT, c.bytesSent());
+            writeField(BYTES_RECV, c.bytesReceived());
+            writeField(PACKETS_SENT, c.packetsSent());
+            writeField(PACKETS_RECV, c.packetsReceived());
+            writeField(RETRANSMITS, c.retransmits());
+            writeField(TCP_ESTABLISHED, c.tcpEstablished());
+            writeField(TCP_CLOSED, c.tcpClosed());
+            writeField(RTT_US, c.rttMicros());
+            writeField(RTT_VAR_US, c.rttVarMicros());
+            writeCountsByNumber(TCP_FAILURES, c.tcpFailures());
+            generator.writeFieldName(CLOSED);
+            generator.writeBoolean(c.closed());
+            generator.writeFieldName(INTRA_HOST);
+            generator.writeBoolean(c.intraHost());
+            writeField(DURATION_MS, (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
             writeNat(c.nat());
-            writeStrings("dns_names", c.dnsNames());
+            writeStrings(DNS_NAMES, c.dnsNames());
             writeSortedTags(c.tags());
             endLine();
         } catch (IOException e) {
@@ -198,17 +274,21 @@ public final class FlowJsonWriter implements AutoCloseable {
         DnsStatsKey key = d.key();
         try {
             generator.writeStartObject();
-            writeHeader("dns", ts);
-            generator.writeStringField("client", AddressText.of(key.client()));
-            generator.writeStringField("server", AddressText.of(key.server()));
-            generator.writeStringField("domain", JsonLineEscapes.sanitize(key.domain()));
-            generator.writeStringField("qtype", key.queryTypeName());
-            writeCountsByNumber("rcodes", d.countsByRcode());
-            generator.writeNumberField("timeouts", d.timeouts());
-            generator.writeNumberField("success_latency_us_sum", d.successLatencySumMicros());
-            generator.writeNumberField("failure_latency_us_sum", d.failureLatencySumMicros());
-            generator.writeNumberField("latency_us_p50", d.latencyMicrosAtPercentile(50));
-            generator.writeNumberField("latency_us_p99", d.latencyMicrosAtPercentile(99));
+            writeHeader(DNS, ts);
+            generator.writeFieldName(CLIENT);
+            writeAddress(key.client());
+            generator.writeFieldName(SERVER);
+            writeAddress(key.server());
+            generator.writeFieldName(DOMAIN);
+            writeCachedString(key.domain());
+            generator.writeFieldName(QTYPE);
+            generator.writeString(key.queryTypeName());
+            writeCountsByNumber(RCODES, d.countsByRcode());
+            writeField(TIMEOUTS, d.timeouts());
+            writeField(SUCCESS_LATENCY_US_SUM, d.successLatencySumMicros());
+            writeField(FAILURE_LATENCY_US_SUM, d.failureLatencySumMicros());
+            writeField(LATENCY_US_P50, d.latencyMicrosAtPercentile(50));
+            writeField(LATENCY_US_P99, d.latencyMicrosAtPercentile(99));
             endLine();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write DNS statistics " + key, e);
@@ -231,8 +311,9 @@ public final class FlowJsonWriter implements AutoCloseable {
         ensureOpen();
         try {
             generator.writeStartObject();
-            writeHeader("telemetry", ts);
-            generator.writeStringField("backend", JsonLineEscapes.sanitize(backend));
+            writeHeader(TELEMETRY, ts);
+            generator.writeFieldName(BACKEND);
+            writeCachedString(backend);
             for (Map.Entry<String, Long> counter : t.counters().entrySet()) {
                 generator.writeNumberField(JsonLineEscapes.sanitize(counter.getKey()), counter.getValue());
             }
@@ -322,9 +403,19 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    private void writeHeader(String type, Instant ts) throws IOException {
-        generator.writeStringField("type", type);
-        generator.writeNumberField("ts", ts.toEpochMilli());
+    private void writeHeader(SerializableString type, Instant ts) throws IOException {
+        writeField(TYPE, type);
+        writeField(TS, ts.toEpochMilli());
+    }
+
+    private void writeField(SerializableString name, SerializableString value) throws IOException {
+        generator.writeFieldName(name);
+        generator.writeString(value);
+    }
+
+    private void writeField(SerializableString name, long value) throws IOException {
+        generator.writeFieldName(name);
+        generator.writeNumber(value);
     }
 
     private void endLine() throws IOException {
@@ -332,56 +423,147 @@ public final class FlowJsonWriter implements AutoCloseable {
         generator.writeRaw('\n');
     }
 
+    /** Writes the address whose bytes {@link #addressBytes} holds, {@code length} of them, as a string. */
+    private void writeAddress(int length) throws IOException {
+        generator.writeString(text, 0, AddressText.format(addressBytes, length, text));
+    }
+
+    private void writeAddress(InetAddress address) throws IOException {
+        byte[] bytes = address.getAddress();
+        generator.writeString(text, 0, AddressText.format(bytes, bytes.length, text));
+    }
+
+    /** Writes {@code value} as an unsigned decimal, formatted in {@link #text} rather than a new string. */
     private void writeUnsigned(long value) throws IOException {
         if (value >= 0) {
             generator.writeNumber(value);
+            return;
+        }
+        // Halved unsigned, the quotient fits a signed long; the digits are then written from the last.
+        long rest = (value >>> 1) / 5;
+        int at = text.length;
+        text[--at] = (char) ('0' + (value - rest * 10));
+        for (; rest != 0; rest /= 10) {
+            text[--at] = (char) ('0' + rest % 10);
+        }
+        generator.writeNumber(text, at, text.length - at);
+    }
+
+    private void writeCachedString(String value) throws IOException {
+        SerializableString encoded = strings.get(value);
+        if (encoded != null) {
+            generator.writeString(encoded);
         } else {
-            generator.writeNumber(Long.toUnsignedString(value));
+            generator.writeString(JsonLineEscapes.sanitize(value));
         }
     }
 
-    private void writeCountsByNumber(String field, Map<Integer, Long> counts) throws IOException {
-        generator.writeObjectFieldStart(field);
+    private void writeCachedFieldName(String name) throws IOException {
+        SerializableString encoded = strings.get(name);
+        if (encoded != null) {
+            generator.writeFieldName(encoded);
+        } else {
+            generator.writeFieldName(JsonLineEscapes.sanitize(name));
+        }
+    }
+
+    /**
+     * Writes the counts as an object sorted by number. They are first copied into primitive arrays,
+     * each number with its position ({@code number << 32 | index}), so sorting them boxes nothing.
+     */
+    private void writeCountsByNumber(SerializableString field, Map<Integer, Long> counts) throws IOException {
+        generator.writeFieldName(field);
+        generator.writeStartObject();
         if (!counts.isEmpty()) {
-            int[] numbers = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
-            for (int number : numbers) {
-                generator.writeNumberField(Integer.toString(number), counts.get(number));
+            countCount = 0;
+            counts.forEach(collectCount);
+            Arrays.sort(countOrder, 0, countCount);
+            for (int i = 0; i < countCount; i++) {
+                int number = (int) (countOrder[i] >> 32);
+                generator.writeFieldName(numberName(number));
+                generator.writeNumber(countValues[(int) countOrder[i]]);
             }
         }
         generator.writeEndObject();
     }
 
+    private void collectCount(Integer number, Long count) {
+        if (countCount == countOrder.length) {
+            countOrder = Arrays.copyOf(countOrder, countCount * 2);
+            countValues = Arrays.copyOf(countValues, countCount * 2);
+        }
+        countOrder[countCount] = (long) number << 32 | countCount;
+        countValues[countCount] = count;
+        countCount++;
+    }
+
+    private SerializableString numberName(int number) {
+        if (number < 0 || number >= numberNames.length) {
+            return new SerializedString(Integer.toString(number));
+        }
+        SerializedString name = numberNames[number];
+        if (name == null) {
+            name = new SerializedString(Integer.toString(number));
+            numberNames[number] = name;
+        }
+        return name;
+    }
+
     private void writeNat(NatTranslation nat) throws IOException {
+        generator.writeFieldName(NAT);
         if (nat == null) {
-            generator.writeNullField("nat");
+            generator.writeNull();
             return;
         }
-        generator.writeObjectFieldStart("nat");
-        generator.writeStringField("laddr", AddressText.of(nat.localAddress()));
-        generator.writeNumberField("lport", nat.localPort());
-        generator.writeStringField("raddr", AddressText.of(nat.remoteAddress()));
-        generator.writeNumberField("rport", nat.remotePort());
+        generator.writeStartObject();
+        generator.writeFieldName(LADDR);
+        writeAddress(nat.localAddress());
+        writeField(LPORT, nat.localPort());
+        generator.writeFieldName(RADDR);
+        writeAddress(nat.remoteAddress());
+        writeField(RPORT, nat.remotePort());
         generator.writeEndObject();
     }
 
-    private void writeStrings(String field, List<String> values) throws IOException {
-        generator.writeArrayFieldStart(field);
-        for (String value : values) {
-            generator.writeString(JsonLineEscapes.sanitize(value));
+    private void writeStrings(SerializableString field, List<String> values) throws IOException {
+        generator.writeFieldName(field);
+        generator.writeStartArray();
+        for (int i = 0, n = values.size(); i < n; i++) {
+            writeCachedString(values.get(i));
         }
         generator.writeEndArray();
     }
 
     private void writeSortedTags(Map<String, String> tags) throws IOException {
-        generator.writeObjectFieldStart("tags");
+        generator.writeFieldName(TAGS);
+        generator.writeStartObject();
         if (!tags.isEmpty()) {
-            String[] keys = tags.keySet().toArray(new String[0]);
-            Arrays.sort(keys);
-            for (String key : keys) {
-                generator.writeStringField(JsonLineEscapes.sanitize(key), JsonLineEscapes.sanitize(tags.get(key)));
+            tagCount = 0;
+            tags.forEach(collectTagKey);
+            Arrays.sort(tagKeys, 0, tagCount);
+            for (int i = 0; i < tagCount; i++) {
+                writeCachedFieldName(tagKeys[i]);
+                writeCachedString(tags.get(tagKeys[i]));
             }
+            // The keys are not kept: the cache holds what repeats.
+            Arrays.fill(tagKeys, 0, tagCount, null);
         }
         generator.writeEndObject();
+    }
+
+    private void collectTagKey(String key, String value) {
+        if (tagCount == tagKeys.length) {
+            tagKeys = Arrays.copyOf(tagKeys, tagCount * 2);
+        }
+        tagKeys[tagCount++] = key;
+    }
+
+    private static <T> SerializedString[] encodedNames(T[] constants, Function<T, String> name) {
+        SerializedString[] names = new SerializedString[constants.length];
+        for (int i = 0; i < constants.length; i++) {
+            names[i] = new SerializedString(name.apply(constants[i]));
+        }
+        return names;
     }
 
     private static void closeQuietly(Closeable closeable, IOException failure) {

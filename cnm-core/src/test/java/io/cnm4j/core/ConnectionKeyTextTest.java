@@ -3,6 +3,7 @@ package io.cnm4j.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class ConnectionKeyTextTest {
@@ -25,5 +26,23 @@ class ConnectionKeyTextTest {
 
         assertThat(key.localAddressText()).isEqualTo("10.0.0.5");
         assertThat(key.remoteAddressText()).isEqualTo("10.0.0.53");
+    }
+
+    @Test
+    void addressBytesAreCopiedInNetworkOrderWithTheirLength() throws Exception {
+        // given
+        ConnectionKey key = new ConnectionKey(Family.V6, Protocol.TCP, InetAddress.getByName("10.0.0.5"), 1,
+                InetAddress.getByName("2001:db8::ff01"), 2, 0, 0);
+        byte[] into = new byte[16];
+
+        // when
+        int localLength = key.copyAddressBytes(false, into);
+        byte[] local = Arrays.copyOf(into, localLength);
+        int remoteLength = key.copyAddressBytes(true, into);
+
+        // then
+        assertThat(local).containsExactly(10, 0, 0, 5);
+        assertThat(remoteLength).isEqualTo(16);
+        assertThat(into).containsExactly(0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0x01);
     }
 }

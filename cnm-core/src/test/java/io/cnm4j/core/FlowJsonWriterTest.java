@@ -4,9 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +18,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +30,6 @@ class FlowJsonWriterTest {
     private static final Instant TS = Instant.parse("2026-03-20T10:00:10Z");
     /** Top bit set: written as the unsigned 9223372036854775809. */
     private static final long HIGH_COOKIE = 0x8000_0000_0000_0001L;
-    private static final JsonFactory PARSER_FACTORY = new JsonFactory();
 
     private static final String HOSTILE =
             "a\"b\\c\u0000d\ne\r\tf\u001Fg\u007Fh\u0085\u009F\u2028i\u2029j\uD800k\uDC00l\uD83D\uDE00m\u00E9";
@@ -142,7 +137,7 @@ class FlowJsonWriterTest {
         String line = singleLine(write(json -> json.writeConnection(connection, TS)));
 
         // then
-        Map<String, Object> decoded = parse(line);
+        Map<String, Object> decoded = JsonLine.parse(line);
         assertThat(decoded.get("tags")).isEqualTo(Map.of("k", HOSTILE_DECODED));
     }
 
@@ -165,13 +160,13 @@ class FlowJsonWriterTest {
         // then
         List<String> lines = lines(written);
         assertThat(lines).hasSize(3);
-        Map<String, Object> conn = parse(lines.get(0));
+        Map<String, Object> conn = JsonLine.parse(lines.get(0));
         assertThat(conn.get("dns_names")).isEqualTo(List.of(HOSTILE_DECODED, "plain"));
         assertThat(conn.get("tags")).isEqualTo(Map.of(HOSTILE_DECODED, "v", "env", HOSTILE_DECODED));
-        Map<String, Object> dnsLine = parse(lines.get(1));
+        Map<String, Object> dnsLine = JsonLine.parse(lines.get(1));
         assertThat(dnsLine.get("domain")).isEqualTo(HOSTILE_DECODED);
         assertThat(dnsLine.get("qtype")).isEqualTo("AAAA");
-        Map<String, Object> telemetryLine = parse(lines.get(2));
+        Map<String, Object> telemetryLine = JsonLine.parse(lines.get(2));
         assertThat(telemetryLine.get("backend")).isEqualTo(HOSTILE_DECODED);
         assertThat(telemetryLine.get("queue_dropped")).isEqualTo(3L);
     }
@@ -218,7 +213,7 @@ class FlowJsonWriterTest {
 
         // then
         assertThat(line).contains("\"cookie\":18446744073709551615,");
-        assertThat(parse(line).get("cookie")).isEqualTo(new BigInteger("18446744073709551615"));
+        assertThat(JsonLine.parse(line).get("cookie")).isEqualTo(new BigInteger("18446744073709551615"));
     }
 
     @Test
@@ -382,50 +377,10 @@ class FlowJsonWriterTest {
 
     private static Map<String, Object> parseSingle(byte[] bytes) {
         try {
-            return parse(singleLine(bytes));
+            return JsonLine.parse(singleLine(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** Parses one line into maps, lists, strings, longs or BigIntegers, booleans and nulls; nothing may follow. */
-    private static Map<String, Object> parse(String line) throws IOException {
-        try (JsonParser parser = PARSER_FACTORY.createParser(line)) {
-            assertThat(parser.nextToken()).isEqualTo(JsonToken.START_OBJECT);
-            @SuppressWarnings("unchecked")
-            Map<String, Object> value = (Map<String, Object>) readValue(parser);
-            assertThat(parser.nextToken()).as("content after the object").isNull();
-            return value;
-        }
-    }
-
-    private static Object readValue(JsonParser parser) throws IOException {
-        return switch (parser.currentToken()) {
-            case START_OBJECT -> {
-                Map<String, Object> object = new LinkedHashMap<>();
-                while (parser.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = parser.currentName();
-                    parser.nextToken();
-                    assertThat(object).as("duplicate key").doesNotContainKey(name);
-                    object.put(name, readValue(parser));
-                }
-                yield object;
-            }
-            case START_ARRAY -> {
-                List<Object> array = new ArrayList<>();
-                while (parser.nextToken() != JsonToken.END_ARRAY) {
-                    array.add(readValue(parser));
-                }
-                yield array;
-            }
-            case VALUE_STRING -> parser.getText();
-            case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    ? parser.getBigIntegerValue() : (Object) parser.getLongValue();
-            case VALUE_TRUE -> true;
-            case VALUE_FALSE -> false;
-            case VALUE_NULL -> null;
-            default -> throw new AssertionError("unexpected token " + parser.currentToken());
-        };
     }
 
     private static InetAddress ip(String literal) {

@@ -12,36 +12,52 @@ import java.net.InetAddress;
  * ({@code fe80:0:0:0:0:0:0:1}) and appends the scope ({@code %eth0}), so the same address would
  * not compare equal as text across hosts and scripts.
  *
- * <p>Stateless; safe to call from any thread.
+ * <p>{@link #format} writes into the caller's buffer, so that a writer of many lines allocates
+ * nothing per address. Stateless; safe to call from any thread.
  */
 public final class AddressText {
+    /** The longest text {@link #format} writes: eight groups of four hex digits and seven colons. */
+    public static final int MAX_LENGTH = 39;
+
+    private static final int GROUPS = 8;
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+
     private AddressText() {
     }
 
     /** The text of {@code address}, as described on this class. */
     public static String of(InetAddress address) {
         byte[] bytes = address.getAddress();
-        if (bytes.length == 4) {
-            return address.getHostAddress();
+        char[] text = new char[MAX_LENGTH];
+        return new String(text, 0, format(bytes, bytes.length, text));
+    }
+
+    /**
+     * Writes the text of an address, as described on this class, at the start of {@code into}.
+     *
+     * @param address the address's bytes in network order
+     * @param length 4 for IPv4, 16 for IPv6
+     * @param into at least {@link #MAX_LENGTH} characters
+     * @return the number of characters written
+     */
+    public static int format(byte[] address, int length, char[] into) {
+        if (length == 4) {
+            return appendDotted(address, 0, into, 0);
         }
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = (bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF;
-        }
-        if (isIpv4Mapped(groups)) {
-            return "::ffff:" + (bytes[12] & 0xFF) + '.' + (bytes[13] & 0xFF) + '.' + (bytes[14] & 0xFF) + '.'
-                    + (bytes[15] & 0xFF);
+        if (isIpv4Mapped(address)) {
+            "::ffff:".getChars(0, 7, into, 0);
+            return appendDotted(address, 12, into, 7);
         }
         // RFC 5952 4.2: shorten the longest run of at least two zero groups, the first one on a tie.
         int bestStart = -1;
         int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            if (groups[i] != 0) {
+        for (int i = 0; i < GROUPS; ) {
+            if (group(address, i) != 0) {
                 i++;
                 continue;
             }
             int start = i;
-            while (i < 8 && groups[i] == 0) {
+            while (i < GROUPS && group(address, i) == 0) {
                 i++;
             }
             if (i - start > bestLength) {
@@ -49,27 +65,65 @@ public final class AddressText {
                 bestLength = i - start;
             }
         }
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
+        int at = 0;
+        for (int i = 0; i < GROUPS; i++) {
             if (i == bestStart) {
-                text.append("::");
+                into[at++] = ':';
+                into[at++] = ':';
                 i += bestLength - 1;
                 continue;
             }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
+            if (at > 0 && into[at - 1] != ':') {
+                into[at++] = ':';
             }
-            text.append(Integer.toHexString(groups[i]));
+            at = appendHex(group(address, i), into, at);
         }
-        return text.toString();
+        return at;
     }
 
-    private static boolean isIpv4Mapped(int[] groups) {
+    private static int group(byte[] address, int index) {
+        return (address[2 * index] & 0xFF) << 8 | address[2 * index + 1] & 0xFF;
+    }
+
+    private static boolean isIpv4Mapped(byte[] address) {
         for (int i = 0; i < 5; i++) {
-            if (groups[i] != 0) {
+            if (group(address, i) != 0) {
                 return false;
             }
         }
-        return groups[5] == 0xFFFF;
+        return group(address, 5) == 0xFFFF;
+    }
+
+    /** Appends the four bytes from {@code offset} as a dotted quad. */
+    private static int appendDotted(byte[] address, int offset, char[] into, int at) {
+        for (int i = offset; i < offset + 4; i++) {
+            if (i > offset) {
+                into[at++] = '.';
+            }
+            at = appendDecimal(address[i] & 0xFF, into, at);
+        }
+        return at;
+    }
+
+    private static int appendDecimal(int value, char[] into, int at) {
+        if (value >= 100) {
+            into[at++] = (char) ('0' + value / 100);
+        }
+        if (value >= 10) {
+            into[at++] = (char) ('0' + value / 10 % 10);
+        }
+        into[at++] = (char) ('0' + value % 10);
+        return at;
+    }
+
+    /** Appends a 16-bit group in lower-case hex without leading zeros. */
+    private static int appendHex(int group, char[] into, int at) {
+        for (int shift = 12; shift > 0; shift -= 4) {
+            if (group >>> shift != 0) {
+                into[at++] = HEX_DIGITS[group >>> shift & 0xF];
+            }
+        }
+        into[at++] = HEX_DIGITS[group & 0xF];
+        return at;
     }
 }
