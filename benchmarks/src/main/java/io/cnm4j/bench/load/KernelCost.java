@@ -33,14 +33,7 @@ public final class KernelCost {
     }
 
     public static void main(String[] args) throws Exception {
-        HarnessOptions options;
-        try {
-            options = HarnessOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        HarnessOptions options = HarnessOptions.parseOrExit(args);
         long pid = ProcessHandle.current().pid();
         List<Double> sendOver = new ArrayList<>();
         List<Double> recvOver = new ArrayList<>();

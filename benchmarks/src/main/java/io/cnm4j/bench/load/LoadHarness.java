@@ -64,14 +64,7 @@ public final class LoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        HarnessOptions options;
-        try {
-            options = HarnessOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        HarnessOptions options = HarnessOptions.parseOrExit(args);
         Path target = StormGenerator.targetDirectory();
         LoadHarness harness = new LoadHarness(options, StormGenerator.build(target), target);
         harness.storms();
