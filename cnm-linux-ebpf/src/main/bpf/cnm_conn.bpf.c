@@ -49,6 +49,10 @@ const volatile struct cnm_config cnm_config = {
 /* Per-socket state; user space never reads it. */
 struct sock_state {
 	__u64 seq;
+	/* TCP: the socket's cookie, the tcp_live key, read once when tracking starts. */
+	__u64 cookie;
+	/* TCP: jiffies when a send or receive last read the clock for tcp_live.last_update_ns. */
+	__u64 clock_jiffies;
 	__u64 start_ns;
 	__u64 cgroup_id;
 	/* TCP baselines: the socket's 64-bit counters when tracking started. */
@@ -206,6 +210,11 @@ static __always_inline void set_owner(struct sock_state *st)
 	bpf_get_current_comm(st->comm, sizeof(st->comm));
 	st->cgroup_id = bpf_get_current_cgroup_id();
 	st->pid = bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline __u64 socket_cookie(void *sk)
+{
+	return bpf_get_socket_cookie(sk);
 }
 
 static __always_inline struct sock_state *state_of(void *sk)
@@ -388,16 +397,16 @@ static __always_inline void tcp_start_tracking(const struct sock *sk, struct soc
 					       __u8 direction, __u64 now)
 {
 	struct conn_record *rec = record_scratch_get();
-	__u64 cookie = bpf_get_socket_cookie((void *)sk);
 
 	st->seq = next_tcp_seq();
+	st->cookie = socket_cookie((void *)sk);
 	st->start_ns = now;
 	st->direction = direction;
 	if (!rec)
 		return;
 	__builtin_memset(&rec->stats, 0, sizeof(rec->stats));
 	tcp_fill(sk, st, &rec->stats, now);
-	if (bpf_map_update_elem(&tcp_live, &cookie, &rec->stats, BPF_ANY)) {
+	if (bpf_map_update_elem(&tcp_live, &st->cookie, &rec->stats, BPF_ANY)) {
 		st->live_missing = 1;
 		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
 	}
@@ -406,13 +415,11 @@ static __always_inline void tcp_start_tracking(const struct sock *sk, struct soc
 /* Writes the connection's current counters to tcp_live. */
 static __always_inline void tcp_push(const struct sock *sk, const struct sock_state *st, __u64 now)
 {
-	__u64 cookie;
 	struct conn_stats *e;
 
 	if (st->live_missing)
 		return;
-	cookie = bpf_get_socket_cookie((void *)sk);
-	e = bpf_map_lookup_elem(&tcp_live, &cookie);
+	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
 	if (e)
 		tcp_fill(sk, st, e, now);
 }
@@ -420,12 +427,14 @@ static __always_inline void tcp_push(const struct sock *sk, const struct sock_st
 /*
  * The hot path of sends and receives: only what changes goes to the live entry; the owner of an
  * accepted connection the first time a process uses it. Closed sockets take the full path.
+ * Reading the clock costs more than the rest of the refresh: last_update_ns reads it once per
+ * jiffy, so it is the time of the first send or receive in the jiffy of the last one.
  */
 static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 {
 	struct tcp_sock *tp;
 	struct conn_stats *e;
-	__u64 cookie;
+	__u64 jiffies;
 
 	if (!st->pid || st->closed_snap) {
 		if (!st->pid)
@@ -436,18 +445,21 @@ static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 	if (st->live_missing)
 		return;
 	tp = bpf_skc_to_tcp_sock(sk);
-	cookie = bpf_get_socket_cookie(sk);
-	e = bpf_map_lookup_elem(&tcp_live, &cookie);
+	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
 	if (!tp || !e)
 		return;
 	tcp_counters(sk, tp, st, e);
-	e->last_update_ns = bpf_ktime_get_ns();
+	jiffies = bpf_jiffies64();
+	if (jiffies != st->clock_jiffies) {
+		st->clock_jiffies = jiffies;
+		e->last_update_ns = bpf_ktime_get_ns();
+	}
 }
 
 /* Submits the final record once, whichever hook gets here first, and ends the live entry. */
 static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_state *st)
 {
-	__u64 cookie = bpf_get_socket_cookie((void *)sk);
+	__u64 cookie = socket_cookie((void *)sk);
 	struct conn_record *rec;
 
 	if (__sync_lock_test_and_set(&st->emitted, 1))
@@ -652,7 +664,7 @@ static __always_inline void udp_report_offender(struct sock *sk, const struct so
 		return;
 	}
 	__builtin_memset(rec, 0, sizeof(*rec));
-	rec->key.cookie = bpf_get_socket_cookie(sk);
+	rec->key.cookie = socket_cookie(sk);
 	rec->key.protocol = IPPROTO_UDP;
 	rec->kind = CNM_RECORD_UDP_PEER_LIMIT;
 	rec->stats.pid = st->pid;
@@ -668,7 +680,7 @@ static __always_inline void udp_report_offender(struct sock *sk, const struct so
 static __always_inline void udp_count_overflow(struct sock *sk, struct sock_state *st, __u32 bytes,
 					       bool recv, __u32 reason, __u64 now)
 {
-	__u64 cookie = bpf_get_socket_cookie(sk);
+	__u64 cookie = socket_cookie(sk);
 	struct conn_stats *e = bpf_map_lookup_elem(&udp_overflow, &cookie);
 
 	telemetry_add(reason, 1);
@@ -751,7 +763,7 @@ static __always_inline void udp_io(struct sock *sk, int ret, int flags, bool rec
 		udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_PEER_UNKNOWN, now);
 		return;
 	}
-	key.cookie = bpf_get_socket_cookie(sk);
+	key.cookie = socket_cookie(sk);
 	key.protocol = IPPROTO_UDP;
 	e = bpf_map_lookup_elem(&udp_stats, &key);
 	if (!e) {
@@ -972,7 +984,7 @@ int cnm_sock_release(struct bpf_sock *ctx)
 		rec->kind = CNM_RECORD_UDP_RELEASED;
 		emit_record(rec);
 	}
-	cookie = bpf_get_socket_cookie(ctx);
+	cookie = socket_cookie(ctx);
 	e = bpf_map_lookup_elem(&udp_overflow, &cookie);
 	if (e) {
 		__builtin_memset(&rec->key, 0, sizeof(rec->key));

@@ -36,7 +36,8 @@
  *    40    4 pid          tgid (init pid namespace); 0 until a process context is seen
  *    44    4 netns        network namespace inode (as in /proc/PID/ns/net)
  *    48    8 start_ns     when tracking started
- *    56    8 last_update_ns
+ *    56    8 last_update_ns TCP: the last state change, or the first send or
+ *                         receive in the jiffy (kernel tick) of the last one
  *    64    8 bytes_sent   application payload since tracking started: TCP
  *    72    8 bytes_recv   from the socket's sequence numbers (what send,
  *                         sendfile, splice... handed over and what recv,

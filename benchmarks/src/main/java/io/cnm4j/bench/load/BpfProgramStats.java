@@ -15,9 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Kernel cost of one process's cnm BPF programs: {@code run_cnt} and {@code run_time_ns} as
+ * Kernel cost of one process's BPF programs: {@code run_cnt} and {@code run_time_ns} as
  * {@code bpftool -j prog show} reports them while {@code kernel.bpf_stats_enabled} is 1. Only
- * programs named {@code cnm_*} that the given process holds a descriptor of count (found in
+ * programs with a given name prefix that the given process holds a descriptor of count (found in
  * {@code /proc/PID/fdinfo}, as bpftool builds without its {@code pids} column here): other
  * processes on the machine may load their own copies.
  */
@@ -45,13 +45,13 @@ final class BpfProgramStats {
         return () -> Files.writeString(STATS_SWITCH, before);
     }
 
-    /** The {@code cnm_*} programs {@code pid} holds, by program id. */
-    static Map<Long, Program> of(long pid) throws IOException, InterruptedException {
+    /** The programs {@code pid} holds whose names start with {@code prefix}, by program id. */
+    static Map<Long, Program> of(long pid, String prefix) throws IOException, InterruptedException {
         Set<Long> held = heldProgramIds(pid);
         Process bpftool = new ProcessBuilder("bpftool", "-j", "prog", "show")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try (InputStream json = bpftool.getInputStream()) {
-            Map<Long, Program> programs = parse(json, held);
+            Map<Long, Program> programs = parse(json, held, prefix);
             if (bpftool.waitFor() != 0) {
                 throw new IOException("bpftool -j prog show exited with " + bpftool.exitValue());
             }
@@ -61,8 +61,8 @@ final class BpfProgramStats {
         }
     }
 
-    /** Parses bpftool's JSON array of programs, keeping the {@code cnm_*} ones whose id is in {@code held}. */
-    static Map<Long, Program> parse(InputStream json, Set<Long> held) throws IOException {
+    /** Parses bpftool's JSON array of programs, keeping those named {@code prefix*} whose id is in {@code held}. */
+    static Map<Long, Program> parse(InputStream json, Set<Long> held, String prefix) throws IOException {
         Map<Long, Program> programs = new TreeMap<>();
         try (JsonParser parser = JSON.createParser(json)) {
             if (parser.nextToken() != JsonToken.START_ARRAY) {
@@ -84,7 +84,7 @@ final class BpfProgramStats {
                         default -> parser.skipChildren();
                     }
                 }
-                if (held.contains(id) && name.startsWith("cnm_")) {
+                if (held.contains(id) && name.startsWith(prefix)) {
                     programs.put(id, new Program(id, name, runCount, runTime));
                 }
             }

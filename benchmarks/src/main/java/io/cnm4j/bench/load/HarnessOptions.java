@@ -60,6 +60,17 @@ record HarnessOptions(int seconds, int warmUpSeconds, int rate, int concurrency,
                 rrSeconds, redisClients, redisRequests, cnmJar);
     }
 
+    /** {@link #parse}, or the message on standard error and exit status 2 for a command line it refuses. */
+    static HarnessOptions parseOrExit(String... args) {
+        try {
+            return parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            throw e;
+        }
+    }
+
     private static int atLeast(int minimum, String option, String value) {
         try {
             int parsed = Integer.parseInt(value);

@@ -64,14 +64,7 @@ public final class LoadHarness {
     }
 
     public static void main(String[] args) throws Exception {
-        HarnessOptions options;
-        try {
-            options = HarnessOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.exit(2);
-            return;
-        }
+        HarnessOptions options = HarnessOptions.parseOrExit(args);
         Path target = StormGenerator.targetDirectory();
         LoadHarness harness = new LoadHarness(options, StormGenerator.build(target), target);
         harness.storms();
@@ -239,12 +232,12 @@ public final class LoadHarness {
         long pid = ProcessHandle.current().pid();
         try (BpfProgramStats.Enabled stats = BpfProgramStats.enable(); LibraryCapture capture = LibraryCapture.open()) {
             load.run(true);
-            Map<Long, BpfProgramStats.Program> idleStart = BpfProgramStats.of(pid);
+            Map<Long, BpfProgramStats.Program> idleStart = BpfProgramStats.of(pid, "cnm_");
             long idleNanos = 2_000_000_000L;
             Thread.sleep(idleNanos / 1_000_000);
-            Map<Long, BpfProgramStats.Program> before = BpfProgramStats.of(pid);
+            Map<Long, BpfProgramStats.Program> before = BpfProgramStats.of(pid, "cnm_");
             long[] result = load.run(false);
-            Map<Long, BpfProgramStats.Program> after = BpfProgramStats.of(pid);
+            Map<Long, BpfProgramStats.Program> after = BpfProgramStats.of(pid, "cnm_");
             System.out.printf("%nkernel cost over %s: %d transactions in %.1f s (kernel.bpf_stats_enabled=1, programs"
                     + " of pid %d; idle/s: runs per second before the load, from the rest of the machine; net: runs"
                     + " per transaction less the idle rate)%n", label, result[0], result[1] / 1e9, pid);

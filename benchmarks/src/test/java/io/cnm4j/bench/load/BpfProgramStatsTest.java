@@ -21,12 +21,22 @@ class BpfProgramStatsTest {
     void keepsOnlyTheCnmProgramsWhoseIdsAreHeld() throws Exception {
         // when: 15000 is another process's copy, 14910 is not ours by name
         var programs = BpfProgramStats.parse(new ByteArrayInputStream(BPFTOOL_JSON.getBytes(StandardCharsets.UTF_8)),
-                Set.of(14904L, 14907L, 14910L));
+                Set.of(14904L, 14907L, 14910L), "cnm_");
 
         // then
         assertThat(programs.values()).containsExactly(
                 new BpfProgramStats.Program(14904, "cnm_tcp_state", 523, 852_809),
                 new BpfProgramStats.Program(14907, "cnm_sock_send", 465_687, 168_915_624));
+    }
+
+    @Test
+    void thePrefixSelectsTheProgramsByName() throws Exception {
+        // when
+        var programs = BpfProgramStats.parse(new ByteArrayInputStream(BPFTOOL_JSON.getBytes(StandardCharsets.UTF_8)),
+                Set.of(14904L, 14907L, 14910L), "other_");
+
+        // then
+        assertThat(programs.values()).containsExactly(new BpfProgramStats.Program(14910, "other_prog", 9, 9));
     }
 
     @Test
