@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Assumptions;
  * polling client, with helpers that poll until the expected connections arrive (closed
  * connections arrive asynchronously through the ring buffer).
  */
-final class KernelTestSupport implements AutoCloseable {
+public final class KernelTestSupport implements AutoCloseable {
     /**
      * Multiplies every wait of the kernel tests: the kernel matrix's emulated guest
      * ({@code -Dcnm.it.timeScale}) runs several times slower than a real machine.
@@ -53,7 +53,7 @@ final class KernelTestSupport implements AutoCloseable {
         return start(MonitorConfig.defaults());
     }
 
-    static void requireEbpf() {
+    public static void requireEbpf() {
         Optional<String> problem = EbpfHostCheck.problem();
         if (problem.isPresent()) {
             if ("true".equals(System.getenv("CI"))) {

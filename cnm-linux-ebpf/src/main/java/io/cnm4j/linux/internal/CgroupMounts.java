@@ -26,6 +26,10 @@ public final class CgroupMounts {
         return Optional.empty();
     }
 
+    /** Why the eBPF backend cannot run when {@link #cgroup2()} finds no mount, and what to do. */
+    static final String NOT_MOUNTED = "cgroup v2 is not mounted (no cgroup2 entry in /proc/mounts): mount it, e.g. "
+            + "mount -t cgroup2 none /sys/fs/cgroup";
+
     /** The cgroup v2 mount point of this host, if mounted. */
     public static Optional<Path> cgroup2() {
         try {

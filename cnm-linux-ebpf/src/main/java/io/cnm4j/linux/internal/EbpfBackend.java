@@ -129,21 +129,32 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     /**
-     * Opens and loads the BPF object with the configured map sizes and switches and the
-     * {@link ProgramVariant} of the running kernel; nothing is attached yet.
+     * Opens, loads and attaches the BPF object with the configured map sizes and switches and the
+     * {@link ProgramVariant} of the running kernel. The programs run from here on, so that a kernel
+     * refusing any of them is known before the monitor settles on this backend; their records wait
+     * in the ring buffer until {@link #start()}.
      *
-     * @throws BackendUnavailableException with libbpf's first line when loading fails, so that the
-     *         monitor can fall back to another backend
-     * @throws io.cnm4j.core.BackendUnavailableException when the BPF object fails its integrity check
+     * @throws BackendUnavailableException when cgroup v2 is not mounted, the BPF object fails its
+     *         integrity check, or a program fails to load or attach (the verifier's or libbpf's line
+     *         naming the program and the errno), so that the monitor can fall back to another backend
      */
     public static EbpfBackend open(BackendContext context) {
+        Path cgroupRoot = CgroupMounts.cgroup2().map(CgroupMounts::attachPoint)
+                .orElseThrow(() -> unavailable(CgroupMounts.NOT_MOUNTED));
+        return open(context, ProgramVariant.running(), cgroupRoot);
+    }
+
+    /**
+     * As {@link #open(BackendContext)}, with the given variant instead of the running kernel's, and
+     * the cgroup programs attached to {@code cgroupRoot}.
+     */
+    static EbpfBackend open(BackendContext context, ProgramVariant variant, Path cgroupRoot) {
         MonitorConfig config = context.config();
         byte[] objectBytes = BpfObjectResource.cnmConnBytes();
-        Path cgroupRoot = CgroupMounts.cgroup2().map(CgroupMounts::attachPoint).orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
-        ProgramVariant variant = ProgramVariant.running();
+        String step = "load its BPF programs";
         try {
             object = BpfObject.open("cnm_conn", objectBytes);
             variant.selectIn(object);
@@ -153,6 +164,8 @@ public final class EbpfBackend implements FlowBackend {
                 object.map(".rodata").setInitialValue(kernelConfig(config, scratch));
             }
             object.load();
+            step = "attach its BPF programs";
+            object.attachAll(cgroupRoot);
             if (config.dnsEnabled()) {
                 try {
                     dns = DnsCapture.open(config);
@@ -162,6 +175,7 @@ public final class EbpfBackend implements FlowBackend {
                     LOG.warn("{}; connections are still captured", dnsProblem);
                 }
             }
+            step = "open its BPF maps";
             return new EbpfBackend(context, object, variant, cgroupRoot, dns, dnsProblem);
         } catch (NativeCallException | RuntimeException e) {
             if (dns != null) {
@@ -170,13 +184,17 @@ public final class EbpfBackend implements FlowBackend {
             if (object != null) {
                 object.close();
             }
-            String reason = "could not load its BPF programs (" + variant.label() + " variant, kernel "
-                    + KernelVersion.running() + "): " + firstLine(e.getMessage());
-            BackendUnavailableException refused = new BackendUnavailableException(
-                    LinuxEbpfBackendProvider.NAME + " " + reason, Map.of(LinuxEbpfBackendProvider.NAME, reason));
+            BackendUnavailableException refused = unavailable("could not " + step + " ("
+                    + variant.label() + " variant, kernel " + KernelVersion.running() + "): "
+                    + firstLine(e.getMessage()));
             refused.initCause(e);
             throw refused;
         }
+    }
+
+    private static BackendUnavailableException unavailable(String reason) {
+        return new BackendUnavailableException(LinuxEbpfBackendProvider.NAME + " " + reason,
+                Map.of(LinuxEbpfBackendProvider.NAME, reason));
     }
 
     /** The verifier's and libbpf's messages run over many lines: the first says what failed. */
@@ -198,11 +216,6 @@ public final class EbpfBackend implements FlowBackend {
 
     @Override
     public void start() {
-        try {
-            object.attachAll(cgroupRoot);
-        } catch (NativeCallException e) {
-            throw new IllegalStateException("eBPF backend could not attach: " + e.getMessage(), e);
-        }
         if (dns != null) {
             dns.start();
         }

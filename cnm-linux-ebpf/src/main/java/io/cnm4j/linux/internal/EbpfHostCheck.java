@@ -53,8 +53,7 @@ public final class EbpfHostCheck {
             return tracepoints;
         }
         if (CgroupMounts.cgroup2().isEmpty()) {
-            return Optional.of("cgroup v2 is not mounted (no cgroup2 entry in /proc/mounts): mount it, e.g. "
-                    + "mount -t cgroup2 none /sys/fs/cgroup");
+            return Optional.of(CgroupMounts.NOT_MOUNTED);
         }
         return Optional.empty();
     }

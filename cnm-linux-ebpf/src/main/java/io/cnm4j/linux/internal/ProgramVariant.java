@@ -48,11 +48,16 @@ enum ProgramVariant {
                 : "kernel " + kernel + " lacks the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)";
     }
 
+    /** The variant's send and receive programs, in the order of the object (and of its load). */
+    List<String> programs() {
+        return programs;
+    }
+
     /** Leaves the programs of every other variant out of the object's load. */
     void selectIn(BpfObject object) throws NativeCallException {
         for (ProgramVariant other : values()) {
             if (other != this) {
-                for (String program : other.programs) {
+                for (String program : other.programs()) {
                     object.program(program).setAutoload(false);
                 }
             }

@@ -151,7 +151,7 @@ public final class BpfObject implements AutoCloseable {
      * load even after a failure.
      *
      * @throws NativeCallException naming the errno and the verifier's or libbpf's line that says why;
-     *         libbpf's whole output is logged at warn level
+     *         libbpf's whole output is logged at debug level
      */
     public synchronized void load() throws NativeCallException {
         requireOpen();
@@ -159,7 +159,8 @@ public final class BpfObject implements AutoCloseable {
             throw new IllegalStateException("BPF object " + name + " was already loaded");
         }
         loadAttempted = true;
-        LibBpfLog.Captured load = LibBpfLog.capturingWarnings(this::loadObject);
+        LibBpfLog.Captured<Integer> load = LibBpfLog.capturingWarnings(this::loadObject);
+        load.logWarnings(load.result() < 0);
         if (load.result() < 0) {
             String call = "bpf_object__load(" + name + ")";
             throw VerifierLog.firstUsefulLine(load.warnings())
@@ -302,33 +303,53 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
-    /** Caller holds this object's lock and has checked it is loaded. */
+    /**
+     * Caller holds this object's lock and has checked it is loaded.
+     *
+     * @throws NativeCallException naming the program and the errno; libbpf's warnings are logged at debug
+     */
     BpfLink attach(MemorySegment program, String programName) throws NativeCallException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment callState = CapturedError.allocateState(call);
-            MemorySegment link = (MemorySegment) LibBpf.Programs.ATTACH.invokeExact(callState, program);
+            MemorySegment link = linkQuietly(() -> (MemorySegment) LibBpf.Programs.ATTACH.invokeExact(callState, program));
             return own(new BpfLink(programName,
                     LibBpf.nonNull(link, callState, "bpf_program__attach(" + programName + ")")));
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw NativeLibrary.propagate(t);
         }
     }
 
-    /** Caller holds this object's lock and has checked it is loaded; the cgroup descriptor stays the caller's. */
+    /**
+     * Caller holds this object's lock and has checked it is loaded; the cgroup descriptor stays the caller's.
+     *
+     * @throws NativeCallException naming the program, the cgroup and the errno; libbpf's warnings are logged at debug
+     */
     BpfLink attachCgroup(MemorySegment program, String programName, int cgroupFd, Path cgroup)
             throws NativeCallException {
         try (Arena call = Arena.ofConfined()) {
             MemorySegment callState = CapturedError.allocateState(call);
-            MemorySegment link = (MemorySegment) LibBpf.Programs.ATTACH_CGROUP.invokeExact(callState, program, cgroupFd);
+            MemorySegment link = linkQuietly(
+                    () -> (MemorySegment) LibBpf.Programs.ATTACH_CGROUP.invokeExact(callState, program, cgroupFd));
             return own(new BpfLink(programName, LibBpf.nonNull(link, callState,
                     "bpf_program__attach_cgroup(" + programName + ", " + cgroup + ")")));
-        } catch (NativeCallException e) {
-            throw e;
-        } catch (Throwable t) {
-            throw NativeLibrary.propagate(t);
         }
+    }
+
+    /** A libbpf call that returns a link, or NULL when it fails. */
+    @FunctionalInterface
+    private interface LinkCall {
+        MemorySegment invoke() throws Throwable;
+    }
+
+    /** Makes an attach call whose warnings, when it fails, only repeat what its exception says. */
+    private static MemorySegment linkQuietly(LinkCall call) {
+        LibBpfLog.Captured<MemorySegment> link = LibBpfLog.capturingWarnings(() -> {
+            try {
+                return call.invoke();
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+        });
+        link.logWarnings(link.result().equals(MemorySegment.NULL));
+        return link.result();
     }
 
     private List<BpfLink> attachAll(Optional<Path> cgroup) throws NativeCallException {

@@ -12,7 +12,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * enabled, so libbpf's chatty debug output costs nothing by default.
  *
  * <p>libbpf calls the callback on whichever thread made the libbpf call. A thread may also
- * {@link #capturingWarnings collect} the warnings of its own calls, to say why a load failed.
+ * {@link #capturingWarnings collect} the warnings of its own calls, to say why a load or an attach
+ * failed; those are logged when the caller knows the outcome.
  */
 final class LibBpfLog {
 
@@ -45,16 +46,33 @@ final class LibBpfLog {
     private LibBpfLog() {
     }
 
-    /** Warnings libbpf printed during one call, with the call's result. */
-    record Captured(int result, List<String> warnings) {
+    /**
+     * Warnings libbpf printed during one call, with the call's result; logged only by
+     * {@link #logWarnings}, once the caller knows whether the call failed.
+     */
+    record Captured<T>(T result, List<String> warnings) {
+        /**
+         * Logs the warnings: at warn after a call that succeeded; at debug after one that failed,
+         * whose exception carries the line that says why (a caller that falls back to something
+         * else then prints one sentence, not the verifier's whole log).
+         */
+        void logWarnings(boolean failed) {
+            for (String warning : warnings) {
+                if (failed) {
+                    LOG.debug(warning);
+                } else {
+                    LOG.warn(warning);
+                }
+            }
+        }
     }
 
-    /** Runs a libbpf call on this thread and collects the warnings it prints (still logged as usual). */
-    static Captured capturingWarnings(IntSupplier call) {
+    /** Runs a libbpf call on this thread and collects the warnings it prints instead of logging them. */
+    static <T> Captured<T> capturingWarnings(Supplier<T> call) {
         List<String> warnings = new ArrayList<>();
         CAPTURED.set(warnings);
         try {
-            return new Captured(call.getAsInt(), List.copyOf(warnings));
+            return new Captured<>(call.get(), List.copyOf(warnings));
         } finally {
             CAPTURED.remove();
         }
@@ -79,12 +97,10 @@ final class LibBpfLog {
         try {
             if (level == LIBBPF_WARN) {
                 List<String> captured = CAPTURED.get();
-                if (captured != null || LOG.isWarnEnabled()) {
-                    String text = text(format, arguments);
-                    if (captured != null) {
-                        captured.add(text);
-                    }
-                    LOG.warn(text);
+                if (captured != null) {
+                    captured.add(text(format, arguments));
+                } else if (LOG.isWarnEnabled()) {
+                    LOG.warn(text(format, arguments));
                 }
             } else if (level == LIBBPF_INFO) {
                 if (LOG.isInfoEnabled()) {

@@ -1,5 +1,6 @@
 package io.cnm4j.linux.internal.sockdiag;
 
+import io.cnm4j.core.BackendUnavailableException;
 import io.cnm4j.core.Direction;
 import io.cnm4j.core.Feature;
 import io.cnm4j.core.FeatureStatus;
@@ -8,6 +9,7 @@ import io.cnm4j.core.internal.ffm.NativeCallException;
 import io.cnm4j.core.spi.ActiveConnectionConsumer;
 import io.cnm4j.core.spi.ConnectionEvent;
 import io.cnm4j.core.spi.FlowBackend;
+import io.cnm4j.linux.LinuxSockDiagBackendProvider;
 import io.cnm4j.linux.internal.conntrack.NetworkNamespaces;
 import java.lang.foreign.MemorySegment;
 import java.time.Instant;
@@ -87,12 +89,21 @@ public final class SockDiagBackend implements FlowBackend {
         }
     }
 
-    /** Opens the sock_diag socket. */
+    /**
+     * Opens the sock_diag socket.
+     *
+     * @throws BackendUnavailableException naming the failed call and its errno, so that the monitor
+     *         can fall back to another backend
+     */
     public static SockDiagBackend open() {
         try {
             return new SockDiagBackend(SockDiagReader.open());
         } catch (NativeCallException e) {
-            throw new IllegalStateException("sock_diag backend could not open its netlink socket: " + e.getMessage(), e);
+            String reason = "could not open its netlink sock_diag socket: " + e.getMessage();
+            BackendUnavailableException refused = new BackendUnavailableException(
+                    LinuxSockDiagBackendProvider.NAME + " " + reason, Map.of(LinuxSockDiagBackendProvider.NAME, reason));
+            refused.initCause(e);
+            throw refused;
         }
     }
 
