@@ -135,16 +135,20 @@ public final class EbpfBackend implements FlowBackend {
      */
     public static EbpfBackend open(BackendContext context) {
         MonitorConfig config = context.config();
-        byte[] objectBytes = BpfObjectResource.cnmConnBytes();
         Path cgroupRoot = CgroupMounts.cgroup2().map(CgroupMounts::attachPoint).orElseThrow(() -> new IllegalStateException("cgroup v2 is not mounted"));
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         ProgramVariant variant = ProgramVariant.running();
+        byte[] objectBytes = variant.objectBytes();
         try {
             object = BpfObject.open("cnm_conn", objectBytes);
             variant.selectIn(object);
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
+            if (variant.socketMap()) {
+                // every tracked TCP connection and every UDP socket that moved data
+                object.map("sock_state").setMaxEntries(2 * config.maxTrackedConnections());
+            }
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
                 object.map(".rodata").setInitialValue(kernelConfig(config, scratch));
@@ -319,7 +323,7 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<String, String> provenance() {
         Map<String, String> loaded = new LinkedHashMap<>(LibBpf.provenance());
-        loaded.put("bpf_object_sha256", BpfObjectResource.cnmConnSha256());
+        loaded.put("bpf_object_sha256", variant.objectSha256());
         loaded.put("bpf_program_variant", variant.label() + ": " + variant.reason(KernelVersion.running()));
         return loaded;
     }
