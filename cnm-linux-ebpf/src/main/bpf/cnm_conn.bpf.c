@@ -108,7 +108,7 @@ struct sock_state {
 };
 
 #ifdef CNM_SOCKET_MAP
-/* By socket address; user space sizes it to twice tcp_live (TCP and UDP sockets). */
+/* By socket address; user space sizes it (every tracked TCP socket and UDP socket). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(map_flags, BPF_F_NO_PREALLOC);

@@ -60,6 +60,12 @@ public final class EbpfBackend implements FlowBackend {
     private static final int POLLER_MAX_CONSECUTIVE_FAILURES = 10;
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    /**
+     * socket_map variant: every tracked TCP socket (both ends of local connections, and those that
+     * found tcp_live full) and every UDP socket that moved data needs an entry; entries are only
+     * allocated when used.
+     */
+    private static final int SOCK_STATE_MIN_ENTRIES = 262_144;
 
     /**
      * Hook invocations the kernel skipped because the program was already running on that CPU;
@@ -146,8 +152,8 @@ public final class EbpfBackend implements FlowBackend {
             variant.selectIn(object);
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
             if (variant.socketMap()) {
-                // every tracked TCP connection and every UDP socket that moved data
-                object.map("sock_state").setMaxEntries(2 * config.maxTrackedConnections());
+                object.map("sock_state").setMaxEntries(
+                        Math.max(SOCK_STATE_MIN_ENTRIES, 4 * config.maxTrackedConnections()));
             }
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
