@@ -6,6 +6,19 @@
  * Every tracked socket has a sock_state in socket-local storage, freed by the
  * kernel with the socket.
  *
+ * Built with -DCNM_SOCKET_MAP (build.sh: cnm_conn_socket_map.bpf.o) for kernels
+ * whose tracing programs lack socket storage (before 5.11) or socket cookies
+ * (before 5.12), e.g. 5.10: the sock_state of a socket lives in a hash map
+ * keyed by the socket's address, forgotten when the socket is allocated or
+ * cloned and deleted when it is destroyed (TCP) or released (UDP), so a reused
+ * address never inherits state. The cookie is read from sock_common, where
+ * every cookie generator of the kernel stores it: cgroup programs that may
+ * call bpf_get_socket_cookie generate it for new sockets (sock_create),
+ * accepted ones (sockops, before ESTABLISHED) and those that predate the
+ * monitor (the first packet they move, cgroup_skb); a socket without one is
+ * not tracked (CNM_TEL_SK_STORAGE_FAILED). Those kernels also lack atomic
+ * exchange and fetch-add (5.12): see flag_test_and_set.
+ *
  * TCP: tracking starts at connect (SYN_SENT), at accept (SYN_RECV ->
  * ESTABLISHED) or, for a connection that predates it, at its first send or
  * receive. Byte, segment and retransmit counters are not summed per call:
@@ -87,7 +100,7 @@ struct sock_state {
 	__u8 closed_snap;
 	__u8 pad3[7];
 	/* UDP: entries this socket created in udp_stats. */
-	__u32 udp_peers;
+	__u64 udp_peers;
 	/* UDP: local port, for records made where the socket is not at hand. */
 	__u16 lport;
 	__u16 pad1;
@@ -98,12 +111,31 @@ struct sock_state {
 	char comm[16];
 };
 
+#ifdef CNM_SOCKET_MAP
+/* By socket address; user space sizes it (every tracked TCP socket and UDP socket). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 2 * CNM_TCP_LIVE_DEFAULT_ENTRIES);
+	__type(key, __u64);
+	__type(value, struct sock_state);
+} sock_state SEC(".maps");
+
+/* Never written: the zeroed value a new sock_state starts from (too large for the stack). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sock_state);
+} sock_state_zero SEC(".maps");
+#else
 struct {
 	__uint(type, BPF_MAP_TYPE_SK_STORAGE);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, int);
 	__type(value, struct sock_state);
 } sock_state SEC(".maps");
+#endif
 
 /* Live TCP connections by socket cookie. Not LRU: a full map must fail inserts, to be counted. */
 struct {
@@ -212,23 +244,86 @@ static __always_inline void set_owner(struct sock_state *st)
 	st->pid = bpf_get_current_pid_tgid() >> 32;
 }
 
-static __always_inline __u64 socket_cookie(void *sk)
+/* The socket's cookie, as SO_COOKIE and sock_diag report it; 0 when none was generated yet. */
+static __always_inline __u64 sock_cookie(void *sk)
 {
+#ifdef CNM_SOCKET_MAP
+	/* sock_gen_cookie stores it here; once set it never changes. */
+	return ((struct sock *)sk)->__sk_common.skc_cookie.counter;
+#else
 	return bpf_get_socket_cookie(sk);
+#endif
+}
+
+/*
+ * Sets *flag to 1 and returns what it was. Before 5.12 BPF has no atomic exchange: a plain
+ * read and write, which the callers' hooks make safe for TCP (they run with the socket locked)
+ * and at worst doubles a UDP peer-limit report.
+ */
+static __always_inline __u64 flag_test_and_set(__u64 *flag)
+{
+#ifdef CNM_SOCKET_MAP
+	__u64 was = *flag;
+
+	*flag = 1;
+	return was;
+#else
+	return __sync_lock_test_and_set(flag, 1);
+#endif
+}
+
+/* Adds one and returns the old value; before 5.12 (no fetch-add) two concurrent adds may see the same. */
+static __always_inline __u64 fetch_increment(__u64 *counter)
+{
+#ifdef CNM_SOCKET_MAP
+	__sync_fetch_and_add(counter, 1);
+	return *counter - 1;
+#else
+	return __sync_fetch_and_add(counter, 1);
+#endif
 }
 
 static __always_inline struct sock_state *state_of(void *sk)
 {
+#ifdef CNM_SOCKET_MAP
+	__u64 key = (__u64)sk;
+
+	return bpf_map_lookup_elem(&sock_state, &key);
+#else
 	return bpf_sk_storage_get(&sock_state, sk, 0, 0);
+#endif
 }
 
 static __always_inline struct sock_state *state_create(void *sk)
 {
-	struct sock_state *st = bpf_sk_storage_get(&sock_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+#ifdef CNM_SOCKET_MAP
+	__u64 key = (__u64)sk;
+	__u32 zero = 0;
+	struct sock_state *st = bpf_map_lookup_elem(&sock_state, &key);
+	struct sock_state *empty;
 
+	if (!st && sock_cookie(sk)) {
+		empty = bpf_map_lookup_elem(&sock_state_zero, &zero);
+		if (empty)
+			bpf_map_update_elem(&sock_state, &key, empty, BPF_NOEXIST);
+		st = bpf_map_lookup_elem(&sock_state, &key);
+	}
+#else
+	struct sock_state *st = bpf_sk_storage_get(&sock_state, sk, 0, BPF_SK_STORAGE_GET_F_CREATE);
+#endif
 	if (!st)
 		telemetry_add(CNM_TEL_SK_STORAGE_FAILED, 1);
 	return st;
+}
+
+/* The socket is gone or new: its address may be reused, never its state. */
+static __always_inline void state_forget(void *sk)
+{
+#ifdef CNM_SOCKET_MAP
+	__u64 key = (__u64)sk;
+
+	bpf_map_delete_elem(&sock_state, &key);
+#endif
 }
 
 /* ---------------------------------------------------------------- TCP */
@@ -303,7 +398,7 @@ static __always_inline __u64 next_tcp_seq(void)
 {
 	__u64 *tracked = telemetry_slot(CNM_TEL_TCP_TRACKED);
 
-	return tracked ? __sync_fetch_and_add(tracked, 1) + 1 : 0;
+	return tracked ? fetch_increment(tracked) + 1 : 0;
 }
 
 static __always_inline struct conn_record *record_scratch_get(void)
@@ -399,7 +494,7 @@ static __always_inline void tcp_start_tracking(const struct sock *sk, struct soc
 	struct conn_record *rec = record_scratch_get();
 
 	st->seq = next_tcp_seq();
-	st->cookie = socket_cookie((void *)sk);
+	st->cookie = sock_cookie((void *)sk);
 	st->start_ns = now;
 	st->direction = direction;
 	if (!rec)
@@ -459,10 +554,10 @@ static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 /* Submits the final record once, whichever hook gets here first, and ends the live entry. */
 static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_state *st)
 {
-	__u64 cookie = socket_cookie((void *)sk);
+	__u64 cookie = sock_cookie((void *)sk);
 	struct conn_record *rec;
 
-	if (__sync_lock_test_and_set(&st->emitted, 1))
+	if (flag_test_and_set(&st->emitted))
 		return;
 	rec = bpf_ringbuf_reserve(&closed_events, sizeof(*rec), 0);
 	if (rec) {
@@ -578,6 +673,7 @@ int BPF_PROG(cnm_tcp_destroy, struct sock *sk)
 	st = state_of(sk);
 	if (st && st->seq)
 		tcp_emit_closed(sk, st);
+	state_forget(sk);
 	return 0;
 }
 
@@ -664,7 +760,7 @@ static __always_inline void udp_report_offender(struct sock *sk, const struct so
 		return;
 	}
 	__builtin_memset(rec, 0, sizeof(*rec));
-	rec->key.cookie = socket_cookie(sk);
+	rec->key.cookie = sock_cookie(sk);
 	rec->key.protocol = IPPROTO_UDP;
 	rec->kind = CNM_RECORD_UDP_PEER_LIMIT;
 	rec->stats.pid = st->pid;
@@ -680,7 +776,7 @@ static __always_inline void udp_report_offender(struct sock *sk, const struct so
 static __always_inline void udp_count_overflow(struct sock *sk, struct sock_state *st, __u32 bytes,
 					       bool recv, __u32 reason, __u64 now)
 {
-	__u64 cookie = socket_cookie(sk);
+	__u64 cookie = sock_cookie(sk);
 	struct conn_stats *e = bpf_map_lookup_elem(&udp_overflow, &cookie);
 
 	telemetry_add(reason, 1);
@@ -712,7 +808,7 @@ static __always_inline void udp_count_overflow(struct sock *sk, struct sock_stat
 		__sync_fetch_and_add(&e->packets_sent, 1);
 	}
 	e->last_update_ns = now;
-	if (reason != CNM_TEL_UDP_PEER_UNKNOWN && !__sync_lock_test_and_set(&st->overflow_reported, 1))
+	if (reason != CNM_TEL_UDP_PEER_UNKNOWN && !flag_test_and_set(&st->overflow_reported))
 		udp_report_offender(sk, st, reason);
 }
 
@@ -763,7 +859,7 @@ static __always_inline void udp_io(struct sock *sk, int ret, int flags, bool rec
 		udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_PEER_UNKNOWN, now);
 		return;
 	}
-	key.cookie = socket_cookie(sk);
+	key.cookie = sock_cookie(sk);
 	key.protocol = IPPROTO_UDP;
 	e = bpf_map_lookup_elem(&udp_stats, &key);
 	if (!e) {
@@ -791,7 +887,7 @@ static __always_inline void udp_io(struct sock *sk, int ret, int flags, bool rec
 			udp_count_overflow(sk, st, ret, recv, CNM_TEL_UDP_MAP_FULL, now);
 			return;
 		}
-		if (!err && __sync_fetch_and_add(&st->udp_peers, 1) == 0)
+		if (!err && fetch_increment(&st->udp_peers) == 0)
 			st->first_peer = key;
 		e = bpf_map_lookup_elem(&udp_stats, &key);
 		if (!e)
@@ -825,6 +921,7 @@ static __always_inline void sock_io(struct sock *sk, int ret, int flags, bool re
 	}
 }
 
+#ifndef CNM_SOCKET_MAP
 /*
  * Two variants of the send and receive hooks; user space loads one (bpf_program__set_autoload).
  * Linux 6.3+: the sock_send_length/sock_recv_length tracepoints in sock_sendmsg/sock_recvmsg.
@@ -842,6 +939,7 @@ int BPF_PROG(cnm_sock_recv, struct sock *sk, int ret, int flags)
 	sock_io(sk, ret, flags, true);
 	return 0;
 }
+#endif
 
 /*
  * Before 6.3: fexit of the AF_INET and AF_INET6 sendmsg/recvmsg, which sock_sendmsg and
@@ -951,20 +1049,15 @@ static __always_inline void emit_record(const struct conn_record *src)
 }
 
 /* close() of a UDP socket: its peers get closed records instead of idling out. */
-SEC("cgroup/sock_release")
-int cnm_sock_release(struct bpf_sock *ctx)
+static __always_inline void udp_release(void *sk)
 {
-	struct sock_state *st;
-	struct conn_record *rec;
+	struct sock_state *st = state_of(sk);
+	struct conn_record *rec = record_scratch_get();
+	__u64 cookie = sock_cookie(sk);
 	struct conn_stats *e;
-	__u64 cookie;
 
-	if (!cnm_config.collect_udp || ctx->protocol != IPPROTO_UDP)
-		return 1;
-	st = bpf_sk_storage_get(&sock_state, ctx, 0, 0);
-	rec = record_scratch_get();
 	if (!st || !rec)
-		return 1;
+		return;
 	if (st->udp_peers) {
 		e = bpf_map_lookup_elem(&udp_stats, &st->first_peer);
 		if (e) {
@@ -978,13 +1071,12 @@ int cnm_sock_release(struct bpf_sock *ctx)
 	}
 	if (st->udp_peers > 1) {
 		__builtin_memset(rec, 0, sizeof(*rec));
-		rec->key.cookie = st->first_peer.cookie;
+		rec->key.cookie = cookie;
 		rec->key.family = st->first_peer.family;
 		rec->key.protocol = IPPROTO_UDP;
 		rec->kind = CNM_RECORD_UDP_RELEASED;
 		emit_record(rec);
 	}
-	cookie = socket_cookie(ctx);
 	e = bpf_map_lookup_elem(&udp_overflow, &cookie);
 	if (e) {
 		__builtin_memset(&rec->key, 0, sizeof(rec->key));
@@ -997,5 +1089,80 @@ int cnm_sock_release(struct bpf_sock *ctx)
 		bpf_map_delete_elem(&udp_overflow, &cookie);
 		emit_record(rec);
 	}
+}
+
+#ifdef CNM_SOCKET_MAP
+/* inet_release runs the cgroup sock_release hook (5.9+); here it stands in for it. */
+SEC("fentry/inet_release")
+int BPF_PROG(cnm_inet_release, struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+
+	if (!sk || sk->sk_protocol != IPPROTO_UDP)
+		return 0;
+	if (cnm_config.collect_udp)
+		udp_release(sk);
+	state_forget(sk);
+	return 0;
+}
+
+/* Every new socket, and every socket a listener clones for a connection, starts without state. */
+SEC("fexit/sk_alloc")
+int BPF_PROG(cnm_sk_alloc, void *net, int family, unsigned int priority, void *prot, int kern,
+	     struct sock *ret)
+{
+	if (ret)
+		state_forget(ret);
+	return 0;
+}
+
+SEC("fexit/sk_clone_lock")
+int BPF_PROG(cnm_sk_clone_lock, const struct sock *sk, unsigned int priority, struct sock *ret)
+{
+	if (ret)
+		state_forget(ret);
+	return 0;
+}
+
+/*
+ * Cookie generators: bpf_get_socket_cookie stores the cookie it makes in the socket, where
+ * sock_cookie reads it. New sockets get one at creation, accepted ones before ESTABLISHED.
+ */
+SEC("cgroup/sock_create")
+int cnm_cookie_created(struct bpf_sock *ctx)
+{
+	bpf_get_socket_cookie(ctx);
 	return 1;
 }
+
+SEC("sockops")
+int cnm_cookie_accepted(struct bpf_sock_ops *ctx)
+{
+	if (ctx->op == BPF_SOCK_OPS_PASSIVE_ESTABLISHED_CB)
+		bpf_get_socket_cookie(ctx);
+	return 1;
+}
+
+/* Sockets that predate the monitor get one with the first packet they send or receive. */
+SEC("cgroup_skb/ingress")
+int cnm_cookie_ingress(struct __sk_buff *skb)
+{
+	bpf_get_socket_cookie(skb);
+	return 1;
+}
+
+SEC("cgroup_skb/egress")
+int cnm_cookie_egress(struct __sk_buff *skb)
+{
+	bpf_get_socket_cookie(skb);
+	return 1;
+}
+#else
+SEC("cgroup/sock_release")
+int cnm_sock_release(struct bpf_sock *ctx)
+{
+	if (cnm_config.collect_udp && ctx->protocol == IPPROTO_UDP)
+		udp_release(ctx);
+	return 1;
+}
+#endif

@@ -55,6 +55,10 @@ struct in6_addr {
 	} in6_u;
 } __attribute__((preserve_access_index));
 
+typedef struct {
+	__s64 counter;
+} __attribute__((preserve_access_index)) atomic64_t;
+
 struct sock_common {
 	__be32 skc_daddr;
 	__be32 skc_rcv_saddr;
@@ -67,6 +71,8 @@ struct sock_common {
 	unsigned long skc_flags;
 	struct in6_addr skc_v6_daddr;
 	struct in6_addr skc_v6_rcv_saddr;
+	/* The socket cookie once generated, else 0. */
+	atomic64_t skc_cookie;
 } __attribute__((preserve_access_index));
 
 struct sock {

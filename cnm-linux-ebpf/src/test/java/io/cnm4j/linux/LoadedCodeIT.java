@@ -23,6 +23,8 @@ class LoadedCodeIT {
     private static final Path BPFFS = Path.of("/sys/fs/bpf");
     private static final Path TRACEFS_SOCK = Path.of("/sys/kernel/tracing/events/sock");
     private static final Path COMMITTED_OBJECT = Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn.bpf.o");
+    private static final Path COMMITTED_SOCKET_MAP_OBJECT =
+            Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn_socket_map.bpf.o");
     private static final Set<String> MAP_NAMES = Set.of("tcp_live", "udp_stats", "udp_overflow", "closed_events",
             "telemetry", "sock_state", "udp_pending_peer", "record_scratch");
 
@@ -44,11 +46,17 @@ class LoadedCodeIT {
         Path libbpf = Path.of(capabilities.provenance().get("libbpf_path"));
         assertThat(capabilities.provenance()).containsOnlyKeys("libbpf_path", "libbpf_version", "libbpf_sha256",
                 "bpf_object_sha256", "bpf_program_variant");
-        // tracefs, not kallsyms (which the backend reads), says whether the 6.3 tracepoints exist
+        // tracefs and the release, not kallsyms (which the backend reads), say what the kernel offers:
+        // tracing programs call both socket helpers from 5.12 on, the length tracepoints came in 6.3
         String kernel = System.getProperty("os.version");
+        String[] majorMinor = kernel.split("[.-]", 3);
+        boolean socketHelpers = Integer.parseInt(majorMinor[0]) * 100 + Integer.parseInt(majorMinor[1]) >= 512;
         assertThat(TRACEFS_SOCK).isDirectory();
         assertThat(capabilities.provenance().get("bpf_program_variant")).isEqualTo(
-                Files.isDirectory(TRACEFS_SOCK.resolve("sock_send_length"))
+                !socketHelpers
+                        ? "socket_map: tracing programs on kernel " + kernel + " lack bpf_sk_storage_get (Linux 5.11+)"
+                                + " or bpf_get_socket_cookie (Linux 5.12+)"
+                        : Files.isDirectory(TRACEFS_SOCK.resolve("sock_send_length"))
                         ? "tracepoints: kernel " + kernel + " has the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)"
                         : "fexit: kernel " + kernel + " lacks the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)");
         assertThat(libbpf).isAbsolute().isEqualTo(libbpf.toRealPath());
@@ -57,7 +65,7 @@ class LoadedCodeIT {
         assertThat(capabilities.provenance().get("libbpf_version")).matches("v1\\.\\d+");
         assertThat(capabilities.provenance().get("libbpf_sha256")).isEqualTo(sha256(Files.readAllBytes(libbpf)));
         assertThat(capabilities.provenance().get("bpf_object_sha256"))
-                .isEqualTo(sha256(Files.readAllBytes(COMMITTED_OBJECT)));
+                .isEqualTo(sha256(Files.readAllBytes(socketHelpers ? COMMITTED_OBJECT : COMMITTED_SOCKET_MAP_OBJECT)));
         assertThat(capabilities.report()).contains("  loaded libbpf_path: " + libbpf + "\n");
         assertThat(pinnedWhileRunning).isEqualTo(pinnedBefore);
         assertThat(pinnedWhileRunning).doesNotContainAnyElementsOf(MAP_NAMES);

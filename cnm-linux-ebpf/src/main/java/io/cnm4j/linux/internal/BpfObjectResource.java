@@ -11,7 +11,7 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * The compiled BPF object shipped in this jar, read from the class path only after its SHA-256
+ * The compiled BPF objects shipped in this jar, each read from the class path only after its SHA-256
  * matches the digest generated when the jar was built ({@code BpfObjectDigests}). A resource of
  * the same name earlier on the class path, or a damaged jar, therefore cannot put other programs
  * into the kernel: the backend refuses to load and says which digest it found.
@@ -21,6 +21,8 @@ import java.util.Map;
 final class BpfObjectResource {
     /** Class-path name of the connection-tracking object. */
     public static final String CNM_CONN = "/io/cnm4j/linux/bpf/cnm_conn.bpf.o";
+    /** Class-path name of the same object built for kernels without socket helpers in tracing programs. */
+    public static final String CNM_CONN_SOCKET_MAP = "/io/cnm4j/linux/bpf/cnm_conn_socket_map.bpf.o";
 
     private BpfObjectResource() {
     }
@@ -31,21 +33,39 @@ final class BpfObjectResource {
      * @throws BackendUnavailableException when the resource is missing or its digest differs
      */
     public static byte[] cnmConnBytes() {
-        byte[] bytes;
-        try (InputStream in = BpfObjectResource.class.getResourceAsStream(CNM_CONN)) {
-            if (in == null) {
-                throw unavailable("BPF object " + CNM_CONN + " is missing from the class path");
-            }
-            bytes = in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException("reading " + CNM_CONN, e);
-        }
-        return verified(CNM_CONN, bytes, BpfObjectDigests.CNM_CONN_SHA256);
+        return read(CNM_CONN, BpfObjectDigests.CNM_CONN_SHA256);
     }
 
     /** The SHA-256 the build recorded for {@link #CNM_CONN}, lower-case hex. */
     public static String cnmConnSha256() {
         return BpfObjectDigests.CNM_CONN_SHA256;
+    }
+
+    /**
+     * The bytes of {@link #CNM_CONN_SOCKET_MAP}, verified.
+     *
+     * @throws BackendUnavailableException when the resource is missing or its digest differs
+     */
+    public static byte[] cnmConnSocketMapBytes() {
+        return read(CNM_CONN_SOCKET_MAP, BpfObjectDigests.CNM_CONN_SOCKET_MAP_SHA256);
+    }
+
+    /** The SHA-256 the build recorded for {@link #CNM_CONN_SOCKET_MAP}, lower-case hex. */
+    public static String cnmConnSocketMapSha256() {
+        return BpfObjectDigests.CNM_CONN_SOCKET_MAP_SHA256;
+    }
+
+    private static byte[] read(String resource, String expectedSha256) {
+        byte[] bytes;
+        try (InputStream in = BpfObjectResource.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw unavailable("BPF object " + resource + " is missing from the class path");
+            }
+            bytes = in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + resource, e);
+        }
+        return verified(resource, bytes, expectedSha256);
     }
 
     /**

@@ -60,6 +60,12 @@ public final class EbpfBackend implements FlowBackend {
     private static final int POLLER_MAX_CONSECUTIVE_FAILURES = 10;
     /** UDP has no close handshake: a peer silent this long is reported closed (conntrack's UDP timeout). */
     private static final long UDP_IDLE_NANOS = Duration.ofSeconds(30).toNanos();
+    /**
+     * socket_map variant: every tracked TCP socket (both ends of local connections, and those that
+     * found tcp_live full) and every UDP socket that moved data needs an entry; entries are only
+     * allocated when used.
+     */
+    private static final int SOCK_STATE_MIN_ENTRIES = 262_144;
 
     /**
      * Hook invocations the kernel skipped because the program was already running on that CPU;
@@ -150,7 +156,7 @@ public final class EbpfBackend implements FlowBackend {
      */
     static EbpfBackend open(BackendContext context, ProgramVariant variant, Path cgroupRoot) {
         MonitorConfig config = context.config();
-        byte[] objectBytes = BpfObjectResource.cnmConnBytes();
+        byte[] objectBytes = variant.objectBytes();
         BpfObject object = null;
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
@@ -159,6 +165,10 @@ public final class EbpfBackend implements FlowBackend {
             object = BpfObject.open("cnm_conn", objectBytes);
             variant.selectIn(object);
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
+            if (variant.socketMap()) {
+                object.map("sock_state").setMaxEntries(
+                        Math.max(SOCK_STATE_MIN_ENTRIES, 4 * config.maxTrackedConnections()));
+            }
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
                 object.map(".rodata").setInitialValue(kernelConfig(config, scratch));
@@ -354,7 +364,7 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<String, String> provenance() {
         Map<String, String> loaded = new LinkedHashMap<>(LibBpf.provenance());
-        loaded.put("bpf_object_sha256", BpfObjectResource.cnmConnSha256());
+        loaded.put("bpf_object_sha256", variant.objectSha256());
         loaded.put("bpf_program_variant", variant.label() + ": " + variant.reason(KernelVersion.running()));
         return loaded;
     }

@@ -23,19 +23,19 @@ public final class EbpfHostCheck {
     public static Optional<String> problem() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.8+ with BTF");
+            return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.9+ with BTF");
         }
         KernelVersion kernel = KernelVersion.running();
-        if (!kernel.atLeast(5, 8)) {
-            return Optional.of("kernel " + kernel + " is older than 5.8, which the eBPF backend needs (BPF ring buffer,"
-                    + " BTF-typed tracepoints, CAP_BPF)");
+        if (!kernel.atLeast(5, 9)) {
+            return Optional.of("kernel " + kernel + " is older than 5.9, which the eBPF backend needs (BPF ring buffer,"
+                    + " BTF-typed tracepoints, bpf_skc_to_tcp_sock in tracing programs, CAP_BPF)");
         }
         Optional<String> libbpf = LibBpf.unavailableReason();
         if (libbpf.isPresent()) {
             return Optional.of(libbpf.get() + "; install libbpf 1.x (Debian/Ubuntu: apt-get install libbpf1)");
         }
         try {
-            BpfObjectResource.cnmConnBytes();
+            ProgramVariant.running().objectBytes();
         } catch (BackendUnavailableException e) {
             return Optional.of(e.reasons().get(LinuxEbpfBackendProvider.NAME));
         }

@@ -19,7 +19,7 @@ public final class LinuxCounters {
     public static final List<TelemetryCounter> EBPF = List.of(
             RING_BUFFER_DROPPED,
             TelemetryCounter.loss("kernel_sk_storage_failed",
-                    "sockets that could not be tracked (socket storage could not be allocated)"),
+                    "sockets that could not be tracked (no room for their state; socket_map variant: no cookie yet)"),
             TelemetryCounter.loss("udp_datagrams_dropped", "UDP datagrams counted in no flow"),
             TelemetryCounter.loss("kernel_program_skips_dropped",
                     "program runs the kernel skipped (closes come from two hooks, so one skip alone loses nothing)"),

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 class BpfObjectResourceTest {
     /** The object as committed next to its C source; the build must have taken its digest from it. */
     private static final Path COMMITTED = Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn.bpf.o");
+    private static final Path COMMITTED_SOCKET_MAP =
+            Path.of("src/main/resources/io/cnm4j/linux/bpf/cnm_conn_socket_map.bpf.o");
 
     @Test
     void buildRecordedTheDigestOfTheCommittedObject() throws Exception {
@@ -22,6 +24,15 @@ class BpfObjectResourceTest {
         assertThat(BpfObjectResource.cnmConnSha256())
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(committed)));
         assertThat(BpfObjectResource.cnmConnBytes()).isEqualTo(committed);
+    }
+
+    @Test
+    void buildRecordedTheDigestOfTheCommittedSocketMapObject() throws Exception {
+        byte[] committed = Files.readAllBytes(COMMITTED_SOCKET_MAP);
+
+        assertThat(BpfObjectResource.cnmConnSocketMapSha256())
+                .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(committed)));
+        assertThat(BpfObjectResource.cnmConnSocketMapBytes()).isEqualTo(committed);
     }
 
     @Test

@@ -23,7 +23,7 @@ class KernelTracepointsTest {
         assertThat(present).containsExactlyInAnyOrder("inet_sock_set_state", "tcp_destroy_sock", "sock_send_length",
                 "sock_recv_length");
         assertThat(KernelTracepoints.missingRequired(present)).isEmpty();
-        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH)))
+        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH), true))
                 .isEqualTo(ProgramVariant.TRACEPOINTS);
     }
 
@@ -38,7 +38,7 @@ class KernelTracepointsTest {
 
         assertThat(present).containsExactlyInAnyOrder("inet_sock_set_state", "tcp_destroy_sock");
         assertThat(KernelTracepoints.missingRequired(present)).isEmpty();
-        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH)))
+        assertThat(ProgramVariant.forKernel(present.containsAll(KernelTracepoints.LENGTH), true))
                 .isEqualTo(ProgramVariant.FEXIT);
     }
 
