@@ -191,36 +191,35 @@ public final class FlowJsonWriter implements AutoCloseable {
         ensureOpen();
         ConnectionKey key = c.key();
         try {
-            out.raw(CONN_HEADER);
-            out.number(ts.toEpochMilli());
+            out.field(CONN_HEADER, ts.toEpochMilli());
             out.raw(PROTOCOLS[key.protocol().ordinal()]);
             out.raw(FAMILIES[key.family().ordinal()]);
             out.raw(LADDR);
             out.address(addressBytes, key.copyAddressBytes(false, addressBytes));
-            writeField(LPORT, key.localPort());
+            out.field(LPORT, key.localPort());
             out.raw(RADDR);
             out.address(addressBytes, key.copyAddressBytes(true, addressBytes));
-            writeField(RPORT, key.remotePort());
+            out.field(RPORT, key.remotePort());
             out.raw(DIRECTIONS[c.direction().ordinal()]);
-            writeField(PID, key.pid());
-            writeField(NETNS, key.netns());
+            out.field(PID, key.pid());
+            out.field(NETNS, key.netns());
             out.raw(COOKIE);
             out.unsignedNumber(c.cookie());
-            writeField(BYTES_SENT, c.bytesSent());
-            writeField(BYTES_RECV, c.bytesReceived());
-            writeField(PACKETS_SENT, c.packetsSent());
-            writeField(PACKETS_RECV, c.packetsReceived());
-            writeField(RETRANSMITS, c.retransmits());
-            writeField(TCP_ESTABLISHED, c.tcpEstablished());
-            writeField(TCP_CLOSED, c.tcpClosed());
-            writeField(RTT_US, c.rttMicros());
-            writeField(RTT_VAR_US, c.rttVarMicros());
+            out.field(BYTES_SENT, c.bytesSent());
+            out.field(BYTES_RECV, c.bytesReceived());
+            out.field(PACKETS_SENT, c.packetsSent());
+            out.field(PACKETS_RECV, c.packetsReceived());
+            out.field(RETRANSMITS, c.retransmits());
+            out.field(TCP_ESTABLISHED, c.tcpEstablished());
+            out.field(TCP_CLOSED, c.tcpClosed());
+            out.field(RTT_US, c.rttMicros());
+            out.field(RTT_VAR_US, c.rttVarMicros());
             writeCountsByNumber(TCP_FAILURES, c.tcpFailures());
             out.raw(CLOSED);
             out.bool(c.closed());
             out.raw(INTRA_HOST);
             out.bool(c.intraHost());
-            writeField(DURATION_MS, (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
+            out.field(DURATION_MS, (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
             writeNat(c.nat());
             writeStrings(DNS_NAMES, c.dnsNames());
             writeSortedTags(c.tags());
@@ -242,8 +241,7 @@ public final class FlowJsonWriter implements AutoCloseable {
         ensureOpen();
         DnsStatsKey key = d.key();
         try {
-            out.raw(DNS_HEADER);
-            out.number(ts.toEpochMilli());
+            out.field(DNS_HEADER, ts.toEpochMilli());
             out.raw(CLIENT);
             writeAddress(key.client());
             out.raw(SERVER);
@@ -253,11 +251,11 @@ public final class FlowJsonWriter implements AutoCloseable {
             out.raw(QTYPE);
             out.string(key.queryTypeName());
             writeCountsByNumber(RCODES, d.countsByRcode());
-            writeField(TIMEOUTS, d.timeouts());
-            writeField(SUCCESS_LATENCY_US_SUM, d.successLatencySumMicros());
-            writeField(FAILURE_LATENCY_US_SUM, d.failureLatencySumMicros());
-            writeField(LATENCY_US_P50, d.latencyMicrosAtPercentile(50));
-            writeField(LATENCY_US_P99, d.latencyMicrosAtPercentile(99));
+            out.field(TIMEOUTS, d.timeouts());
+            out.field(SUCCESS_LATENCY_US_SUM, d.successLatencySumMicros());
+            out.field(FAILURE_LATENCY_US_SUM, d.failureLatencySumMicros());
+            out.field(LATENCY_US_P50, d.latencyMicrosAtPercentile(50));
+            out.field(LATENCY_US_P99, d.latencyMicrosAtPercentile(99));
             out.raw(LINE_END);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write DNS statistics " + key, e);
@@ -279,8 +277,7 @@ public final class FlowJsonWriter implements AutoCloseable {
         Objects.requireNonNull(ts, "ts");
         ensureOpen();
         try {
-            out.raw(TELEMETRY_HEADER);
-            out.number(ts.toEpochMilli());
+            out.field(TELEMETRY_HEADER, ts.toEpochMilli());
             out.raw(BACKEND);
             out.string(backend);
             for (Map.Entry<String, Long> counter : t.counters().entrySet()) {
@@ -375,11 +372,6 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    private void writeField(byte[] name, long value) throws IOException {
-        out.raw(name);
-        out.number(value);
-    }
-
     private void writeAddress(InetAddress address) throws IOException {
         out.quoted(addresses.text(address));
     }
@@ -427,10 +419,10 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
         out.raw(NAT_LADDR);
         writeAddress(nat.localAddress());
-        writeField(LPORT, nat.localPort());
+        out.field(LPORT, nat.localPort());
         out.raw(RADDR);
         writeAddress(nat.remoteAddress());
-        writeField(RPORT, nat.remotePort());
+        out.field(RPORT, nat.remotePort());
         out.raw('}');
     }
 
