@@ -52,10 +52,10 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code plain-v4}: IPv4 TCP connections as the engine delivers them without enrichment (no
- *       NAT, DNS names nor tags): lines of about 440 bytes.
+ *       NAT, DNS names nor tags): 455-byte lines.
  *   <li>{@code enriched-v6}: IPv6 connections with a NAT translation, two DNS names and three tags
- *       from the enricher, as the monitor's DNS cache, conntrack table and taggers give them: lines
- *       of about 680 bytes. Failures by errno come only with a close, after which the engine
+ *       from the enricher, as the monitor's DNS cache, conntrack table and taggers give them: 653-byte
+ *       lines. Failures by errno come only with a close, after which the engine
  *       forgets the flow, so they are left to the JSON tests.
  * </ul>
  */
