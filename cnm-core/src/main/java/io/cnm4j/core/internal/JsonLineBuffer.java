@@ -3,6 +3,9 @@ package io.cnm4j.core.internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Writer;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -31,6 +34,7 @@ public final class JsonLineBuffer {
     private static final int MAX_BYTES_PER_CHAR = 6;
     /** {@code Long.MIN_VALUE} as an unsigned number has 19 digits, {@code -1L} 20. */
     private static final int MAX_NUMBER_LENGTH = 20;
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.nativeOrder());
     private static final byte[] DIGIT_PAIRS = digitPairs();
     /** 10^0 .. 10^9: every power of ten an int holds. */
     private static final int[] POWERS_OF_TEN = powersOfTen();
@@ -71,8 +75,7 @@ public final class JsonLineBuffer {
     /** Appends bytes already encoded, such as a field name with its quotes and colon; at most {@link #CAPACITY}. */
     public void raw(byte[] encoded) throws IOException {
         ensure(encoded.length);
-        System.arraycopy(encoded, 0, bytes, size, encoded.length);
-        size += encoded.length;
+        size = copy(encoded, bytes, size);
     }
 
     /** Appends one ASCII character. */
@@ -94,8 +97,7 @@ public final class JsonLineBuffer {
     /** Appends bytes already encoded, such as {@code ,"name":}, then {@code value} in decimal. */
     public void field(byte[] name, long value) throws IOException {
         ensure(name.length + MAX_NUMBER_LENGTH + 1);
-        System.arraycopy(name, 0, bytes, size, name.length);
-        size += name.length;
+        size = copy(name, bytes, size);
         appendSigned(value);
     }
 
@@ -132,8 +134,7 @@ public final class JsonLineBuffer {
     public void quoted(byte[] ascii) throws IOException {
         ensure(ascii.length + 2);
         bytes[size++] = '"';
-        System.arraycopy(ascii, 0, bytes, size, ascii.length);
-        size += ascii.length;
+        size = copy(ascii, bytes, size);
         bytes[size++] = '"';
     }
 
@@ -226,6 +227,26 @@ public final class JsonLineBuffer {
         }
         size = at;
         return i;
+    }
+
+    /**
+     * Copies {@code from} to {@code to[at]}, returns the index after it. The pieces of a line are
+     * short (field names of 7 to 26 bytes): eight bytes at a time, the last eight overlapping the
+     * previous ones, costs less than {@link System#arraycopy}'s call.
+     */
+    private static int copy(byte[] from, byte[] to, int at) {
+        int length = from.length;
+        if (length < Long.BYTES) {
+            for (int i = 0; i < length; i++) {
+                to[at + i] = from[i];
+            }
+            return at + length;
+        }
+        for (int i = 0; i < length - Long.BYTES; i += Long.BYTES) {
+            LONGS.set(to, at + i, (long) LONGS.get(from, i));
+        }
+        LONGS.set(to, at + length - Long.BYTES, (long) LONGS.get(from, length - Long.BYTES));
+        return at + length;
     }
 
     private static int appendThreeBytes(int c, byte[] b, int at) {

@@ -169,6 +169,30 @@ class JsonLineBufferTest {
         assertThat(written).isEqualTo("{\"a\":true,null,false,\"1.2.3.4\"}");
     }
 
+    @Test
+    void encodedPiecesOfEveryLengthUpToFortyAreCopiedWhole() throws IOException {
+        for (int length = 0; length <= 40; length++) {
+            // given: distinct bytes, so a piece copied from the wrong place shows
+            byte[] piece = new byte[length];
+            for (int i = 0; i < length; i++) {
+                piece[i] = (byte) ('A' + i);
+            }
+
+            // when
+            byte[] written = bytes(buffer -> {
+                buffer.raw('<');
+                buffer.raw(piece);
+                buffer.quoted(piece);
+                buffer.field(piece, -7);
+            });
+
+            // then
+            String text = new String(piece, UTF_8);
+            assertThat(new String(written, UTF_8)).as("length %d", length)
+                    .isEqualTo("<" + text + "\"" + text + "\"" + text + "-7");
+        }
+    }
+
     private static String written(Writes writes) throws IOException {
         return new String(bytes(writes), UTF_8);
     }
