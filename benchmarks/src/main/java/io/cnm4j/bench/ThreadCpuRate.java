@@ -14,13 +14,14 @@ import org.openjdk.jmh.annotations.TearDown;
  * iterations: {@code cpuOps} operations in {@code cpuMillis} milliseconds of CPU, so
  * {@code cpuOps / cpuMillis * 1000} is operations per second of one core. Unlike the primary score,
  * that rate does not fall when other processes take the cores. The benchmark counts its operations
- * in {@link #cpuOps}.
+ * in {@link #cpuOps}, and runs what it needs but does not measure through {@link #excluding}.
  */
 @State(Scope.Thread)
 @AuxCounters(AuxCounters.Type.EVENTS)
 public class ThreadCpuRate {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     private long startCpuNanos;
+    private long excludedCpuNanos;
 
     /** Operations of the iteration. */
     public long cpuOps;
@@ -32,11 +33,19 @@ public class ThreadCpuRate {
     public void start() {
         cpuOps = 0;
         cpuMillis = 0;
+        excludedCpuNanos = 0;
         startCpuNanos = threads.getCurrentThreadCpuTime();
+    }
+
+    /** Runs {@code work} on this thread without counting its CPU time in {@link #cpuMillis}. */
+    public void excluding(Runnable work) {
+        long start = threads.getCurrentThreadCpuTime();
+        work.run();
+        excludedCpuNanos += threads.getCurrentThreadCpuTime() - start;
     }
 
     @TearDown(Level.Iteration)
     public void stop() {
-        cpuMillis = (threads.getCurrentThreadCpuTime() - startCpuNanos) / 1e6;
+        cpuMillis = (threads.getCurrentThreadCpuTime() - startCpuNanos - excludedCpuNanos) / 1e6;
     }
 }

@@ -1,22 +1,14 @@
 package io.cnm4j.core;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.SerializableString;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.core.io.SerializedString;
-import com.fasterxml.jackson.core.json.JsonWriteFeature;
-import io.cnm4j.core.internal.AddressText;
-import io.cnm4j.core.internal.EncodedStrings;
-import io.cnm4j.core.internal.JsonLineEscapes;
+import io.cnm4j.core.internal.AddressTextCache;
+import io.cnm4j.core.internal.JsonLineBuffer;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -70,11 +62,12 @@ import java.util.function.Function;
  * {@link #close()} flushes it but leaves it open (so {@code System.out} survives); {@link #to(Path)}
  * opens a file that this writer owns and closes. Closing twice is harmless.
  *
- * <p>Per line, the writer allocates next to nothing: field names are encoded once, addresses and
- * numbers are formatted into reused buffers, and tag keys and values and DNS names that repeat are
- * escaped once and kept in a bounded cache. What remains is the copy that
- * {@link InetAddress#getAddress()} makes of a NAT or DNS address (and of a connection key's address
- * while {@link ConnectionKey} holds {@link InetAddress}es), and what the connection's accessors allocate.
+ * <p>Per line, the writer allocates nothing of its own: each line is composed as UTF-8 in one reused
+ * buffer of {@value JsonLineBuffer#CAPACITY} bytes, with field names encoded once and numbers,
+ * addresses and strings encoded in place; the text of NAT and DNS addresses, which are
+ * {@link InetAddress}es, is kept in a bounded cache, and only a miss there copies the address. What
+ * remains is what the connection's accessors allocate. The buffer is handed to the target when it
+ * fills, so a line may be split across two writes.
  *
  * <p>Not thread-safe: use one instance from one thread at a time (a {@link FlowListener} is called
  * from one thread, so {@code monitor.addListener(json::writeSnapshot)} is fine). I/O failures are
@@ -82,71 +75,57 @@ import java.util.function.Function;
  * the writer.
  */
 public final class FlowJsonWriter implements AutoCloseable {
-    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
-            .characterEscapes(JsonLineEscapes.lineSafe())
-            // Lines are ended explicitly, after each object, rather than separated before the next one.
-            .rootValueSeparator((String) null)
-            // Non-BMP characters as 4-byte UTF-8, as a Writer target gets them, not as escaped surrogate pairs.
-            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
-    /** Entries of the string cache: room for the tags and names of a few hundred distinct connections. */
-    private static final int CACHED_STRINGS = 1024;
-    /** Numbers below this (every errno and DNS rcode) have their field name encoded once. */
-    private static final int ENCODED_NUMBER_NAMES = 4096;
+    /** NAT and DNS addresses whose text is kept: a few hundred translated connections or DNS servers. */
+    private static final int CACHED_ADDRESSES = 256;
 
-    private static final SerializedString TYPE = new SerializedString("type");
-    private static final SerializedString TS = new SerializedString("ts");
-    private static final SerializedString CONN = new SerializedString("conn");
-    private static final SerializedString DNS = new SerializedString("dns");
-    private static final SerializedString TELEMETRY = new SerializedString("telemetry");
-    private static final SerializedString PROTO = new SerializedString("proto");
-    private static final SerializedString FAMILY = new SerializedString("family");
-    private static final SerializedString LADDR = new SerializedString("laddr");
-    private static final SerializedString LPORT = new SerializedString("lport");
-    private static final SerializedString RADDR = new SerializedString("raddr");
-    private static final SerializedString RPORT = new SerializedString("rport");
-    private static final SerializedString DIRECTION = new SerializedString("direction");
-    private static final SerializedString PID = new SerializedString("pid");
-    private static final SerializedString NETNS = new SerializedString("netns");
-    private static final SerializedString COOKIE = new SerializedString("cookie");
-    private static final SerializedString BYTES_SENT = new SerializedString("bytes_sent");
-    private static final SerializedString BYTES_RECV = new SerializedString("bytes_recv");
-    private static final SerializedString PACKETS_SENT = new SerializedString("packets_sent");
-    private static final SerializedString PACKETS_RECV = new SerializedString("packets_recv");
-    private static final SerializedString RETRANSMITS = new SerializedString("retransmits");
-    private static final SerializedString TCP_ESTABLISHED = new SerializedString("tcp_established");
-    private static final SerializedString TCP_CLOSED = new SerializedString("tcp_closed");
-    private static final SerializedString RTT_US = new SerializedString("rtt_us");
-    private static final SerializedString RTT_VAR_US = new SerializedString("rtt_var_us");
-    private static final SerializedString TCP_FAILURES = new SerializedString("tcp_failures");
-    private static final SerializedString CLOSED = new SerializedString("closed");
-    private static final SerializedString INTRA_HOST = new SerializedString("intra_host");
-    private static final SerializedString DURATION_MS = new SerializedString("duration_ms");
-    private static final SerializedString NAT = new SerializedString("nat");
-    private static final SerializedString DNS_NAMES = new SerializedString("dns_names");
-    private static final SerializedString TAGS = new SerializedString("tags");
-    private static final SerializedString CLIENT = new SerializedString("client");
-    private static final SerializedString SERVER = new SerializedString("server");
-    private static final SerializedString DOMAIN = new SerializedString("domain");
-    private static final SerializedString QTYPE = new SerializedString("qtype");
-    private static final SerializedString RCODES = new SerializedString("rcodes");
-    private static final SerializedString TIMEOUTS = new SerializedString("timeouts");
-    private static final SerializedString SUCCESS_LATENCY_US_SUM = new SerializedString("success_latency_us_sum");
-    private static final SerializedString FAILURE_LATENCY_US_SUM = new SerializedString("failure_latency_us_sum");
-    private static final SerializedString LATENCY_US_P50 = new SerializedString("latency_us_p50");
-    private static final SerializedString LATENCY_US_P99 = new SerializedString("latency_us_p99");
-    private static final SerializedString BACKEND = new SerializedString("backend");
-    private static final SerializedString[] PROTOCOLS = encodedNames(Protocol.values(), Protocol::jsonName);
-    private static final SerializedString[] FAMILIES = encodedNames(Family.values(), Family::jsonName);
-    private static final SerializedString[] DIRECTIONS = encodedNames(Direction.values(), Direction::jsonName);
+    private static final byte[] CONN_HEADER = ascii("{\"type\":\"conn\",\"ts\":");
+    private static final byte[] DNS_HEADER = ascii("{\"type\":\"dns\",\"ts\":");
+    private static final byte[] TELEMETRY_HEADER = ascii("{\"type\":\"telemetry\",\"ts\":");
+    private static final byte[][] PROTOCOLS = fields("proto", Protocol.values(), Protocol::jsonName);
+    private static final byte[][] FAMILIES = fields("family", Family.values(), Family::jsonName);
+    private static final byte[][] DIRECTIONS = fields("direction", Direction.values(), Direction::jsonName);
+    private static final byte[] LADDR = field("laddr");
+    private static final byte[] LPORT = field("lport");
+    private static final byte[] RADDR = field("raddr");
+    private static final byte[] RPORT = field("rport");
+    private static final byte[] PID = field("pid");
+    private static final byte[] NETNS = field("netns");
+    private static final byte[] COOKIE = field("cookie");
+    private static final byte[] BYTES_SENT = field("bytes_sent");
+    private static final byte[] BYTES_RECV = field("bytes_recv");
+    private static final byte[] PACKETS_SENT = field("packets_sent");
+    private static final byte[] PACKETS_RECV = field("packets_recv");
+    private static final byte[] RETRANSMITS = field("retransmits");
+    private static final byte[] TCP_ESTABLISHED = field("tcp_established");
+    private static final byte[] TCP_CLOSED = field("tcp_closed");
+    private static final byte[] RTT_US = field("rtt_us");
+    private static final byte[] RTT_VAR_US = field("rtt_var_us");
+    private static final byte[] TCP_FAILURES = field("tcp_failures");
+    private static final byte[] CLOSED = field("closed");
+    private static final byte[] INTRA_HOST = field("intra_host");
+    private static final byte[] DURATION_MS = field("duration_ms");
+    private static final byte[] NAT = field("nat");
+    /** The NAT object's first field, without the comma that {@link #LADDR} starts with. */
+    private static final byte[] NAT_LADDR = ascii("{\"laddr\":");
+    private static final byte[] DNS_NAMES = field("dns_names");
+    private static final byte[] TAGS = field("tags");
+    private static final byte[] CLIENT = field("client");
+    private static final byte[] SERVER = field("server");
+    private static final byte[] DOMAIN = field("domain");
+    private static final byte[] QTYPE = field("qtype");
+    private static final byte[] RCODES = field("rcodes");
+    private static final byte[] TIMEOUTS = field("timeouts");
+    private static final byte[] SUCCESS_LATENCY_US_SUM = field("success_latency_us_sum");
+    private static final byte[] FAILURE_LATENCY_US_SUM = field("failure_latency_us_sum");
+    private static final byte[] LATENCY_US_P50 = field("latency_us_p50");
+    private static final byte[] LATENCY_US_P99 = field("latency_us_p99");
+    private static final byte[] BACKEND = field("backend");
+    private static final byte[] LINE_END = ascii("}\n");
 
-    private final JsonGenerator generator;
+    private final JsonLineBuffer out;
     private final Closeable ownedTarget;
-    private final EncodedStrings strings = new EncodedStrings(FACTORY, CACHED_STRINGS);
-    private final SerializedString[] numberNames = new SerializedString[ENCODED_NUMBER_NAMES];
+    private final AddressTextCache addresses = new AddressTextCache(CACHED_ADDRESSES);
     private final byte[] addressBytes = new byte[16];
-    private final char[] text = new char[Math.max(AddressText.MAX_LENGTH, 20)];
     private String[] tagKeys = new String[16];
     private int tagCount;
     private final BiConsumer<String, String> collectTagKey = this::collectTagKey;
@@ -156,8 +135,8 @@ public final class FlowJsonWriter implements AutoCloseable {
     private final BiConsumer<Integer, Long> collectCount = this::collectCount;
     private boolean closed;
 
-    private FlowJsonWriter(JsonGenerator generator, Closeable ownedTarget) {
-        this.generator = generator;
+    private FlowJsonWriter(JsonLineBuffer out, Closeable ownedTarget) {
+        this.out = out;
         this.ownedTarget = ownedTarget;
     }
 
@@ -169,11 +148,7 @@ public final class FlowJsonWriter implements AutoCloseable {
      */
     public static FlowJsonWriter to(OutputStream out) {
         Objects.requireNonNull(out, "out");
-        try {
-            return new FlowJsonWriter(FACTORY.createGenerator(out, JsonEncoding.UTF8), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create JSON generator", e);
-        }
+        return new FlowJsonWriter(JsonLineBuffer.to(out), null);
     }
 
     /**
@@ -184,11 +159,7 @@ public final class FlowJsonWriter implements AutoCloseable {
      */
     public static FlowJsonWriter to(Writer writer) {
         Objects.requireNonNull(writer, "writer");
-        try {
-            return new FlowJsonWriter(FACTORY.createGenerator(writer), null);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create JSON generator", e);
-        }
+        return new FlowJsonWriter(JsonLineBuffer.to(writer), null);
     }
 
     /**
@@ -199,12 +170,10 @@ public final class FlowJsonWriter implements AutoCloseable {
      */
     public static FlowJsonWriter to(Path file) {
         Objects.requireNonNull(file, "file");
-        OutputStream out = null;
         try {
-            out = Files.newOutputStream(file);
-            return new FlowJsonWriter(FACTORY.createGenerator(out, JsonEncoding.UTF8), out);
+            OutputStream stream = Files.newOutputStream(file);
+            return new FlowJsonWriter(JsonLineBuffer.to(stream), stream);
         } catch (IOException e) {
-            closeQuietly(out, e);
             throw new UncheckedIOException("cannot open " + file + " for JSON lines", e);
         }
     }
@@ -222,40 +191,39 @@ public final class FlowJsonWriter implements AutoCloseable {
         ensureOpen();
         ConnectionKey key = c.key();
         try {
-            generator.writeStartObject();
-            writeHeader(CONN, ts);
-            writeField(PROTO, PROTOCOLS[key.protocol().ordinal()]);
-            writeField(FAMILY, FAMILIES[key.family().ordinal()]);
-            generator.writeFieldName(LADDR);
-            writeAddress(key.copyAddressBytes(false, addressBytes));
-            writeField(LPORT, key.localPort());
-            generator.writeFieldName(RADDR);
-            writeAddress(key.copyAddressBytes(true, addressBytes));
-            writeField(RPORT, key.remotePort());
-            writeField(DIRECTION, DIRECTIONS[c.direction().ordinal()]);
-            writeField(PID, key.pid());
-            writeField(NETNS, key.netns());
-            generator.writeFieldName(COOKIE);
-            writeUnsigned(c.cookie());
-            writeField(BYTES_SENT, c.bytesSent());
-            writeField(BYTES_RECV, c.bytesReceived());
-            writeField(PACKETS_SENT, c.packetsSent());
-            writeField(PACKETS_RECV, c.packetsReceived());
-            writeField(RETRANSMITS, c.retransmits());
-            writeField(TCP_ESTABLISHED, c.tcpEstablished());
-            writeField(TCP_CLOSED, c.tcpClosed());
-            writeField(RTT_US, c.rttMicros());
-            writeField(RTT_VAR_US, c.rttVarMicros());
+            out.field(CONN_HEADER, ts.toEpochMilli());
+            out.raw(PROTOCOLS[key.protocol().ordinal()]);
+            out.raw(FAMILIES[key.family().ordinal()]);
+            out.raw(LADDR);
+            out.address(addressBytes, key.copyAddressBytes(false, addressBytes));
+            out.field(LPORT, key.localPort());
+            out.raw(RADDR);
+            out.address(addressBytes, key.copyAddressBytes(true, addressBytes));
+            out.field(RPORT, key.remotePort());
+            out.raw(DIRECTIONS[c.direction().ordinal()]);
+            out.field(PID, key.pid());
+            out.field(NETNS, key.netns());
+            out.raw(COOKIE);
+            out.unsignedNumber(c.cookie());
+            out.field(BYTES_SENT, c.bytesSent());
+            out.field(BYTES_RECV, c.bytesReceived());
+            out.field(PACKETS_SENT, c.packetsSent());
+            out.field(PACKETS_RECV, c.packetsReceived());
+            out.field(RETRANSMITS, c.retransmits());
+            out.field(TCP_ESTABLISHED, c.tcpEstablished());
+            out.field(TCP_CLOSED, c.tcpClosed());
+            out.field(RTT_US, c.rttMicros());
+            out.field(RTT_VAR_US, c.rttVarMicros());
             writeCountsByNumber(TCP_FAILURES, c.tcpFailures());
-            generator.writeFieldName(CLOSED);
-            generator.writeBoolean(c.closed());
-            generator.writeFieldName(INTRA_HOST);
-            generator.writeBoolean(c.intraHost());
-            writeField(DURATION_MS, (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
+            out.raw(CLOSED);
+            out.bool(c.closed());
+            out.raw(INTRA_HOST);
+            out.bool(c.intraHost());
+            out.field(DURATION_MS, (c.lastUpdateEpochNanos() - c.startEpochNanos()) / 1_000_000);
             writeNat(c.nat());
             writeStrings(DNS_NAMES, c.dnsNames());
             writeSortedTags(c.tags());
-            endLine();
+            out.raw(LINE_END);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write connection " + key, e);
         }
@@ -273,23 +241,22 @@ public final class FlowJsonWriter implements AutoCloseable {
         ensureOpen();
         DnsStatsKey key = d.key();
         try {
-            generator.writeStartObject();
-            writeHeader(DNS, ts);
-            generator.writeFieldName(CLIENT);
+            out.field(DNS_HEADER, ts.toEpochMilli());
+            out.raw(CLIENT);
             writeAddress(key.client());
-            generator.writeFieldName(SERVER);
+            out.raw(SERVER);
             writeAddress(key.server());
-            generator.writeFieldName(DOMAIN);
-            writeCachedString(key.domain());
-            generator.writeFieldName(QTYPE);
-            generator.writeString(key.queryTypeName());
+            out.raw(DOMAIN);
+            out.string(key.domain());
+            out.raw(QTYPE);
+            out.string(key.queryTypeName());
             writeCountsByNumber(RCODES, d.countsByRcode());
-            writeField(TIMEOUTS, d.timeouts());
-            writeField(SUCCESS_LATENCY_US_SUM, d.successLatencySumMicros());
-            writeField(FAILURE_LATENCY_US_SUM, d.failureLatencySumMicros());
-            writeField(LATENCY_US_P50, d.latencyMicrosAtPercentile(50));
-            writeField(LATENCY_US_P99, d.latencyMicrosAtPercentile(99));
-            endLine();
+            out.field(TIMEOUTS, d.timeouts());
+            out.field(SUCCESS_LATENCY_US_SUM, d.successLatencySumMicros());
+            out.field(FAILURE_LATENCY_US_SUM, d.failureLatencySumMicros());
+            out.field(LATENCY_US_P50, d.latencyMicrosAtPercentile(50));
+            out.field(LATENCY_US_P99, d.latencyMicrosAtPercentile(99));
+            out.raw(LINE_END);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write DNS statistics " + key, e);
         }
@@ -310,14 +277,16 @@ public final class FlowJsonWriter implements AutoCloseable {
         Objects.requireNonNull(ts, "ts");
         ensureOpen();
         try {
-            generator.writeStartObject();
-            writeHeader(TELEMETRY, ts);
-            generator.writeFieldName(BACKEND);
-            writeCachedString(backend);
+            out.field(TELEMETRY_HEADER, ts.toEpochMilli());
+            out.raw(BACKEND);
+            out.string(backend);
             for (Map.Entry<String, Long> counter : t.counters().entrySet()) {
-                generator.writeNumberField(JsonLineEscapes.sanitize(counter.getKey()), counter.getValue());
+                out.raw(',');
+                out.string(counter.getKey());
+                out.raw(':');
+                out.number(counter.getValue());
             }
-            endLine();
+            out.raw(LINE_END);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write telemetry of " + backend, e);
         }
@@ -359,15 +328,15 @@ public final class FlowJsonWriter implements AutoCloseable {
     public void flush() {
         ensureOpen();
         try {
-            generator.flush();
+            out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot flush JSON lines", e);
         }
     }
 
     /**
-     * Flushes buffered lines and releases the generator; closes the target only when this writer
-     * opened it ({@link #to(Path)}). Idempotent.
+     * Flushes buffered lines to the target; closes the target only when this writer opened it
+     * ({@link #to(Path)}). Idempotent.
      */
     @Override
     public void close() {
@@ -377,7 +346,7 @@ public final class FlowJsonWriter implements AutoCloseable {
         closed = true;
         IOException failure = null;
         try {
-            generator.close();
+            out.flush();
         } catch (IOException e) {
             failure = e;
         }
@@ -403,88 +372,33 @@ public final class FlowJsonWriter implements AutoCloseable {
         }
     }
 
-    private void writeHeader(SerializableString type, Instant ts) throws IOException {
-        writeField(TYPE, type);
-        writeField(TS, ts.toEpochMilli());
-    }
-
-    private void writeField(SerializableString name, SerializableString value) throws IOException {
-        generator.writeFieldName(name);
-        generator.writeString(value);
-    }
-
-    private void writeField(SerializableString name, long value) throws IOException {
-        generator.writeFieldName(name);
-        generator.writeNumber(value);
-    }
-
-    private void endLine() throws IOException {
-        generator.writeEndObject();
-        generator.writeRaw('\n');
-    }
-
-    /** Writes the address whose bytes {@link #addressBytes} holds, {@code length} of them, as a string. */
-    private void writeAddress(int length) throws IOException {
-        generator.writeString(text, 0, AddressText.format(addressBytes, length, text));
-    }
-
     private void writeAddress(InetAddress address) throws IOException {
-        byte[] bytes = address.getAddress();
-        generator.writeString(text, 0, AddressText.format(bytes, bytes.length, text));
-    }
-
-    /** Writes {@code value} as an unsigned decimal, formatted in {@link #text} rather than a new string. */
-    private void writeUnsigned(long value) throws IOException {
-        if (value >= 0) {
-            generator.writeNumber(value);
-            return;
-        }
-        // Halved unsigned, the quotient fits a signed long; the digits are then written from the last.
-        long rest = (value >>> 1) / 5;
-        int at = text.length;
-        text[--at] = (char) ('0' + (value - rest * 10));
-        for (; rest != 0; rest /= 10) {
-            text[--at] = (char) ('0' + rest % 10);
-        }
-        generator.writeNumber(text, at, text.length - at);
-    }
-
-    private void writeCachedString(String value) throws IOException {
-        SerializableString encoded = strings.get(value);
-        if (encoded != null) {
-            generator.writeString(encoded);
-        } else {
-            generator.writeString(JsonLineEscapes.sanitize(value));
-        }
-    }
-
-    private void writeCachedFieldName(String name) throws IOException {
-        SerializableString encoded = strings.get(name);
-        if (encoded != null) {
-            generator.writeFieldName(encoded);
-        } else {
-            generator.writeFieldName(JsonLineEscapes.sanitize(name));
-        }
+        out.quoted(addresses.text(address));
     }
 
     /**
      * Writes the counts as an object sorted by number. They are first copied into primitive arrays,
      * each number with its position ({@code number << 32 | index}), so sorting them boxes nothing.
      */
-    private void writeCountsByNumber(SerializableString field, Map<Integer, Long> counts) throws IOException {
-        generator.writeFieldName(field);
-        generator.writeStartObject();
+    private void writeCountsByNumber(byte[] field, Map<Integer, Long> counts) throws IOException {
+        out.raw(field);
+        out.raw('{');
         if (!counts.isEmpty()) {
             countCount = 0;
             counts.forEach(collectCount);
             Arrays.sort(countOrder, 0, countCount);
             for (int i = 0; i < countCount; i++) {
-                int number = (int) (countOrder[i] >> 32);
-                generator.writeFieldName(numberName(number));
-                generator.writeNumber(countValues[(int) countOrder[i]]);
+                if (i > 0) {
+                    out.raw(',');
+                }
+                out.raw('"');
+                out.number(countOrder[i] >> 32);
+                out.raw('"');
+                out.raw(':');
+                out.number(countValues[(int) countOrder[i]]);
             }
         }
-        generator.writeEndObject();
+        out.raw('}');
     }
 
     private void collectCount(Integer number, Long count) {
@@ -497,58 +411,52 @@ public final class FlowJsonWriter implements AutoCloseable {
         countCount++;
     }
 
-    private SerializableString numberName(int number) {
-        if (number < 0 || number >= numberNames.length) {
-            return new SerializedString(Integer.toString(number));
-        }
-        SerializedString name = numberNames[number];
-        if (name == null) {
-            name = new SerializedString(Integer.toString(number));
-            numberNames[number] = name;
-        }
-        return name;
-    }
-
     private void writeNat(NatTranslation nat) throws IOException {
-        generator.writeFieldName(NAT);
+        out.raw(NAT);
         if (nat == null) {
-            generator.writeNull();
+            out.nullValue();
             return;
         }
-        generator.writeStartObject();
-        generator.writeFieldName(LADDR);
+        out.raw(NAT_LADDR);
         writeAddress(nat.localAddress());
-        writeField(LPORT, nat.localPort());
-        generator.writeFieldName(RADDR);
+        out.field(LPORT, nat.localPort());
+        out.raw(RADDR);
         writeAddress(nat.remoteAddress());
-        writeField(RPORT, nat.remotePort());
-        generator.writeEndObject();
+        out.field(RPORT, nat.remotePort());
+        out.raw('}');
     }
 
-    private void writeStrings(SerializableString field, List<String> values) throws IOException {
-        generator.writeFieldName(field);
-        generator.writeStartArray();
+    private void writeStrings(byte[] field, List<String> values) throws IOException {
+        out.raw(field);
+        out.raw('[');
         for (int i = 0, n = values.size(); i < n; i++) {
-            writeCachedString(values.get(i));
+            if (i > 0) {
+                out.raw(',');
+            }
+            out.string(values.get(i));
         }
-        generator.writeEndArray();
+        out.raw(']');
     }
 
     private void writeSortedTags(Map<String, String> tags) throws IOException {
-        generator.writeFieldName(TAGS);
-        generator.writeStartObject();
+        out.raw(TAGS);
+        out.raw('{');
         if (!tags.isEmpty()) {
             tagCount = 0;
             tags.forEach(collectTagKey);
             Arrays.sort(tagKeys, 0, tagCount);
             for (int i = 0; i < tagCount; i++) {
-                writeCachedFieldName(tagKeys[i]);
-                writeCachedString(tags.get(tagKeys[i]));
+                if (i > 0) {
+                    out.raw(',');
+                }
+                out.string(tagKeys[i]);
+                out.raw(':');
+                out.string(tags.get(tagKeys[i]));
             }
-            // The keys are not kept: the cache holds what repeats.
+            // The keys are not kept past the line.
             Arrays.fill(tagKeys, 0, tagCount, null);
         }
-        generator.writeEndObject();
+        out.raw('}');
     }
 
     private void collectTagKey(String key, String value) {
@@ -558,22 +466,21 @@ public final class FlowJsonWriter implements AutoCloseable {
         tagKeys[tagCount++] = key;
     }
 
-    private static <T> SerializedString[] encodedNames(T[] constants, Function<T, String> name) {
-        SerializedString[] names = new SerializedString[constants.length];
-        for (int i = 0; i < constants.length; i++) {
-            names[i] = new SerializedString(name.apply(constants[i]));
-        }
-        return names;
+    /** {@code ,"name":} in ASCII: a field after the object's first. */
+    private static byte[] field(String name) {
+        return ascii(",\"" + name + "\":");
     }
 
-    private static void closeQuietly(Closeable closeable, IOException failure) {
-        if (closeable == null) {
-            return;
+    /** {@code ,"name":"value"} for each constant, indexed by ordinal. */
+    private static <T> byte[][] fields(String name, T[] constants, Function<T, String> value) {
+        byte[][] fields = new byte[constants.length][];
+        for (int i = 0; i < constants.length; i++) {
+            fields[i] = ascii(",\"" + name + "\":\"" + value.apply(constants[i]) + "\"");
         }
-        try {
-            closeable.close();
-        } catch (IOException e) {
-            failure.addSuppressed(e);
-        }
+        return fields;
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

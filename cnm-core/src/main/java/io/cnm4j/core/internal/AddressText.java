@@ -1,6 +1,7 @@
 package io.cnm4j.core.internal;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Formats an address as the JSON lines write it: dotted quad for IPv4, the canonical RFC 5952 form
@@ -12,15 +13,16 @@ import java.net.InetAddress;
  * ({@code fe80:0:0:0:0:0:0:1}) and appends the scope ({@code %eth0}), so the same address would
  * not compare equal as text across hosts and scripts.
  *
- * <p>{@link #format} writes into the caller's buffer, so that a writer of many lines allocates
- * nothing per address. Stateless; safe to call from any thread.
+ * <p>{@link #format} writes ASCII bytes into the caller's buffer, so that a writer of many lines
+ * allocates nothing per address. Stateless; safe to call from any thread.
  */
 public final class AddressText {
     /** The longest text {@link #format} writes: eight groups of four hex digits and seven colons. */
     public static final int MAX_LENGTH = 39;
 
     private static final int GROUPS = 8;
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MAPPED_PREFIX = "::ffff:".getBytes(StandardCharsets.US_ASCII);
 
     private AddressText() {
     }
@@ -28,25 +30,26 @@ public final class AddressText {
     /** The text of {@code address}, as described on this class. */
     public static String of(InetAddress address) {
         byte[] bytes = address.getAddress();
-        char[] text = new char[MAX_LENGTH];
-        return new String(text, 0, format(bytes, bytes.length, text));
+        byte[] text = new byte[MAX_LENGTH];
+        return new String(text, 0, format(bytes, bytes.length, text, 0), StandardCharsets.US_ASCII);
     }
 
     /**
-     * Writes the text of an address, as described on this class, at the start of {@code into}.
+     * Writes the text of an address, as described on this class, in ASCII at {@code into[start]}.
      *
      * @param address the address's bytes in network order
      * @param length 4 for IPv4, 16 for IPv6
-     * @param into at least {@link #MAX_LENGTH} characters
-     * @return the number of characters written
+     * @param into room for at least {@link #MAX_LENGTH} bytes from {@code start}
+     * @param start where the text begins
+     * @return the index just after the text
      */
-    public static int format(byte[] address, int length, char[] into) {
+    public static int format(byte[] address, int length, byte[] into, int start) {
         if (length == 4) {
-            return appendDotted(address, 0, into, 0);
+            return appendDotted(address, 0, into, start);
         }
         if (isIpv4Mapped(address)) {
-            "::ffff:".getChars(0, 7, into, 0);
-            return appendDotted(address, 12, into, 7);
+            System.arraycopy(MAPPED_PREFIX, 0, into, start, MAPPED_PREFIX.length);
+            return appendDotted(address, 12, into, start + MAPPED_PREFIX.length);
         }
         // RFC 5952 4.2: shorten the longest run of at least two zero groups, the first one on a tie.
         int bestStart = -1;
@@ -56,16 +59,16 @@ public final class AddressText {
                 i++;
                 continue;
             }
-            int start = i;
+            int runStart = i;
             while (i < GROUPS && group(address, i) == 0) {
                 i++;
             }
-            if (i - start > bestLength) {
-                bestStart = start;
-                bestLength = i - start;
+            if (i - runStart > bestLength) {
+                bestStart = runStart;
+                bestLength = i - runStart;
             }
         }
-        int at = 0;
+        int at = start;
         for (int i = 0; i < GROUPS; i++) {
             if (i == bestStart) {
                 into[at++] = ':';
@@ -73,7 +76,7 @@ public final class AddressText {
                 i += bestLength - 1;
                 continue;
             }
-            if (at > 0 && into[at - 1] != ':') {
+            if (at > start && into[at - 1] != ':') {
                 into[at++] = ':';
             }
             at = appendHex(group(address, i), into, at);
@@ -95,7 +98,7 @@ public final class AddressText {
     }
 
     /** Appends the four bytes from {@code offset} as a dotted quad. */
-    private static int appendDotted(byte[] address, int offset, char[] into, int at) {
+    private static int appendDotted(byte[] address, int offset, byte[] into, int at) {
         for (int i = offset; i < offset + 4; i++) {
             if (i > offset) {
                 into[at++] = '.';
@@ -105,19 +108,19 @@ public final class AddressText {
         return at;
     }
 
-    private static int appendDecimal(int value, char[] into, int at) {
+    private static int appendDecimal(int value, byte[] into, int at) {
         if (value >= 100) {
-            into[at++] = (char) ('0' + value / 100);
+            into[at++] = (byte) ('0' + value / 100);
         }
         if (value >= 10) {
-            into[at++] = (char) ('0' + value / 10 % 10);
+            into[at++] = (byte) ('0' + value / 10 % 10);
         }
-        into[at++] = (char) ('0' + value % 10);
+        into[at++] = (byte) ('0' + value % 10);
         return at;
     }
 
     /** Appends a 16-bit group in lower-case hex without leading zeros. */
-    private static int appendHex(int group, char[] into, int at) {
+    private static int appendHex(int group, byte[] into, int at) {
         for (int shift = 12; shift > 0; shift -= 4) {
             if (group >>> shift != 0) {
                 into[at++] = HEX_DIGITS[group >>> shift & 0xF];

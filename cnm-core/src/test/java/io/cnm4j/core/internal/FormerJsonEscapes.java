@@ -1,33 +1,45 @@
 package io.cnm4j.core.internal;
 
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.io.CharacterEscapes;
 import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 
 /**
- * Keeps strings safe for line-oriented JSON consumers: {@link #sanitize} replaces lone UTF-16
- * surrogates by U+FFFD, and {@link #lineSafe()} escapes, on top of JSON's standard escapes, U+007F,
- * the C1 controls U+0080..U+009F, U+2028 and U+2029.
- *
- * <p>Why: a lone surrogate has no UTF-8 encoding, and JavaScript-based readers take U+2028 and
- * U+2029 for line ends (as Python's {@code str.splitlines()} does U+0085), which would split one
- * JSON line into several.
- *
- * <p>{@link #sanitize} is stateless and safe to call from any thread. The escapes returned by
- * {@link #lineSafe()} are never modified after construction, so one instance may be shared by a
- * {@link com.fasterxml.jackson.core.JsonFactory} and all its generators.
+ * The reference for {@link JsonLineBuffer#string}: how the JSON lines writer encoded a string when it
+ * wrote through jackson-core's UTF-8 generator, lone surrogates replaced by U+FFFD first and
+ * U+007F, the C1 controls, U+2028 and U+2029 escaped on top of JSON's standard escapes.
  */
-public final class JsonLineEscapes {
+final class FormerJsonEscapes {
     private static final char REPLACEMENT_CHARACTER = '\uFFFD';
 
-    private JsonLineEscapes() {
+    private static final JsonFactory FACTORY = new JsonFactoryBuilder()
+            .characterEscapes(new LineSafeEscapes())
+            .rootValueSeparator((String) null)
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
+            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
+            .build();
+
+    private FormerJsonEscapes() {
     }
 
-    /**
-     * The string with every lone surrogate replaced by U+FFFD; the same instance, without
-     * allocating, when it has none (always the case for ASCII).
-     */
-    public static String sanitize(String s) {
+    /** {@code s} as the former writer wrote a string value: quoted, escaped, UTF-8. */
+    static byte[] encode(String s) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator generator = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
+            generator.writeString(sanitize(s));
+        }
+        return out.toByteArray();
+    }
+
+    private static String sanitize(String s) {
         int length = s.length();
         for (int i = 0; i < length; i++) {
             char c = s.charAt(i);
@@ -40,11 +52,6 @@ public final class JsonLineEscapes {
             }
         }
         return s;
-    }
-
-    /** New character escapes for a {@link com.fasterxml.jackson.core.JsonFactory}, as described on this class. */
-    public static CharacterEscapes lineSafe() {
-        return new LineSafeEscapes();
     }
 
     private static String replaceLoneSurrogates(String s, int firstLone) {
