@@ -6,7 +6,7 @@
 # is stripped; .BTF/.BTF.ext stay for CO-RE. Same source gives the same bytes.
 # cnm_conn.bpf.c gives two objects: cnm_conn.bpf.o, and with CNM_SOCKET_MAP
 # cnm_conn_socket_map.bpf.o for kernels whose tracing programs lack socket
-# storage or socket cookies (5.9-5.11).
+# storage or socket cookies (5.8-5.11).
 set -eu
 out=${1:?usage: build.sh OUTDIR}
 mkdir -p "$out"

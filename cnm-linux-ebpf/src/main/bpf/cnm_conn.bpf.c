@@ -17,7 +17,9 @@
  * accepted ones (sockops, before ESTABLISHED) and those that predate the
  * monitor (the first packet they move, cgroup_skb); a socket without one is
  * not tracked (CNM_TEL_SK_STORAGE_FAILED). Those kernels also lack atomic
- * exchange and fetch-add (5.12): see flag_test_and_set.
+ * exchange and fetch-add (5.12): see flag_test_and_set; and 5.8 lacks
+ * bpf_skc_to_tcp_sock and bpf_jiffies64 in tracing programs (5.9): see
+ * tcp_sock_of and clock_tick, which this build uses on 5.9-5.11 too.
  *
  * TCP: tracking starts at connect (SYN_SENT), at accept (SYN_RECV ->
  * ESTABLISHED) or, for a connection that predates it, at its first send or
@@ -43,6 +45,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_endian.h>
+#ifdef CNM_SOCKET_MAP
+#include <bpf/bpf_core_read.h>
+#endif
 
 #include "cnm_kernel.h"
 #include "cnm_conn.h"
@@ -329,6 +334,53 @@ static __always_inline void state_forget(void *sk)
 /* ---------------------------------------------------------------- TCP */
 
 /*
+ * The socket as a tcp_sock whose fields may be read; NULL when it is not a full TCP socket.
+ * Tracing programs may call bpf_skc_to_tcp_sock since 5.9; before, the same checks, then the
+ * fields are copied into *copy with probe reads (cnm_kernel.h).
+ */
+static __always_inline struct tcp_sock *tcp_sock_of(void *sk, struct tcp_sock *copy)
+{
+#ifdef CNM_SOCKET_MAP
+	const struct sock *s = sk;
+	const struct tcp_sock___kernel *tp = sk;
+	unsigned char state = s->__sk_common.skc_state;
+
+	if (s->sk_protocol != IPPROTO_TCP || s->sk_type != SOCK_STREAM || state == TCP_TIME_WAIT ||
+	    state == TCP_NEW_SYN_RECV)
+		return NULL;
+	BPF_CORE_READ_INTO(&copy->inet_conn.icsk_inet.inet_sport, tp, inet_conn.icsk_inet.inet_sport);
+	BPF_CORE_READ_INTO(&copy->segs_in, tp, segs_in);
+	BPF_CORE_READ_INTO(&copy->segs_out, tp, segs_out);
+	BPF_CORE_READ_INTO(&copy->total_retrans, tp, total_retrans);
+	BPF_CORE_READ_INTO(&copy->srtt_us, tp, srtt_us);
+	BPF_CORE_READ_INTO(&copy->mdev_us, tp, mdev_us);
+	BPF_CORE_READ_INTO(&copy->rcv_nxt, tp, rcv_nxt);
+	BPF_CORE_READ_INTO(&copy->copied_seq, tp, copied_seq);
+	BPF_CORE_READ_INTO(&copy->snd_una, tp, snd_una);
+	BPF_CORE_READ_INTO(&copy->write_seq, tp, write_seq);
+	BPF_CORE_READ_INTO(&copy->bytes_received, tp, bytes_received);
+	BPF_CORE_READ_INTO(&copy->bytes_acked, tp, bytes_acked);
+	return copy;
+#else
+	return bpf_skc_to_tcp_sock(sk);
+#endif
+}
+
+/*
+ * What a send or receive compares with st->clock_jiffies: last_update_ns reads the clock once per
+ * jiffy. Tracing programs may call bpf_jiffies64 since 5.9; before, the clock itself, so that
+ * every send and receive reads it.
+ */
+static __always_inline __u64 clock_tick(void)
+{
+#ifdef CNM_SOCKET_MAP
+	return bpf_ktime_get_ns();
+#else
+	return bpf_jiffies64();
+#endif
+}
+
+/*
  * The value whose low 32 bits are low and which lies within 2^31 of approx: sequence numbers
  * give exact low bits, the socket's 64-bit counters the rest (they are read without the
  * socket lock, so they may be off by what arrives during the read, far less than 2^31).
@@ -430,7 +482,8 @@ static __always_inline void tcp_counters(const struct sock *sk, const struct tcp
 static __always_inline void tcp_fill(const struct sock *sk, const struct sock_state *st,
 				     struct conn_stats *s, __u64 now)
 {
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+	struct tcp_sock copy;
+	struct tcp_sock *tp = tcp_sock_of((void *)sk, &copy);
 	bool v4 = sock_is_v4(sk);
 
 	if (v4) {
@@ -479,7 +532,8 @@ static __always_inline void tcp_fill(const struct sock *sk, const struct sock_st
 /* Fixes the counters and tuple at TCP_CLOSE, before a disconnect can reset them. */
 static __always_inline void tcp_snapshot(const struct sock *sk, struct sock_state *st)
 {
-	struct tcp_sock *tp = bpf_skc_to_tcp_sock((void *)sk);
+	struct tcp_sock copy;
+	struct tcp_sock *tp = tcp_sock_of((void *)sk, &copy);
 
 	if (!tp)
 		return;
@@ -527,7 +581,7 @@ static __always_inline void tcp_push(const struct sock *sk, const struct sock_st
  */
 static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 {
-	struct tcp_sock *tp;
+	struct tcp_sock copy, *tp;
 	struct conn_stats *e;
 	__u64 jiffies;
 
@@ -539,12 +593,12 @@ static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 	}
 	if (st->live_missing)
 		return;
-	tp = bpf_skc_to_tcp_sock(sk);
+	tp = tcp_sock_of(sk, &copy);
 	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
 	if (!tp || !e)
 		return;
 	tcp_counters(sk, tp, st, e);
-	jiffies = bpf_jiffies64();
+	jiffies = clock_tick();
 	if (jiffies != st->clock_jiffies) {
 		st->clock_jiffies = jiffies;
 		e->last_update_ns = bpf_ktime_get_ns();
@@ -577,13 +631,13 @@ static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_s
 
 static __always_inline __u32 tcp_failure(const struct sock *sk, int oldstate)
 {
-	struct tcp_sock *tp;
+	struct tcp_sock copy, *tp;
 	__u32 err = sk->sk_err;
 
 	if (err || oldstate != TCP_SYN_SENT)
 		return err;
 	/* connect() found no free local port for this destination. */
-	tp = bpf_skc_to_tcp_sock((void *)sk);
+	tp = tcp_sock_of((void *)sk, &copy);
 	if (tp && !sk->__sk_common.skc_num && !tp->inet_conn.icsk_inet.inet_sport)
 		return EADDRNOTAVAIL;
 	/* The application closed the socket before the handshake completed. */
@@ -594,7 +648,7 @@ SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(cnm_tcp_state, struct sock *sk, int oldstate, int newstate)
 {
 	struct sock_state *st;
-	struct tcp_sock *tp;
+	struct tcp_sock copy, *tp;
 	__u64 now;
 
 	if (!cnm_config.collect_tcp || !sk || sk->sk_protocol != IPPROTO_TCP)
@@ -618,7 +672,7 @@ int BPF_PROG(cnm_tcp_state, struct sock *sk, int oldstate, int newstate)
 		if (oldstate != TCP_SYN_SENT && oldstate != TCP_SYN_RECV)
 			return 0;
 		st = state_create(sk);
-		tp = bpf_skc_to_tcp_sock(sk);
+		tp = tcp_sock_of(sk, &copy);
 		if (!st || !tp)
 			return 0;
 		now = bpf_ktime_get_ns();
@@ -634,7 +688,7 @@ int BPF_PROG(cnm_tcp_state, struct sock *sk, int oldstate, int newstate)
 	case TCP_LAST_ACK:
 		/* Runs before the FIN takes its sequence number: what was written is final now. */
 		st = state_of(sk);
-		tp = bpf_skc_to_tcp_sock(sk);
+		tp = tcp_sock_of(sk, &copy);
 		if (st && st->seq && tp && !st->fin_queued) {
 			st->sent_final = tcp_app_sent(tp, st);
 			st->fin_queued = 1;
@@ -685,7 +739,7 @@ static __always_inline void tcp_io(struct sock *sk, int ret, int flags, bool rec
 {
 	struct sock_state *st = state_of(sk);
 	unsigned char state;
-	struct tcp_sock *tp;
+	struct tcp_sock copy, *tp;
 	__u32 moved;
 
 	if (st && st->seq) {
@@ -698,7 +752,7 @@ static __always_inline void tcp_io(struct sock *sk, int ret, int flags, bool rec
 	state = sk->__sk_common.skc_state;
 	if (state == TCP_CLOSE || state == TCP_LISTEN || state == TCP_SYN_SENT)
 		return;
-	tp = bpf_skc_to_tcp_sock(sk);
+	tp = tcp_sock_of(sk, &copy);
 	if (!tp)
 		return;
 	st = state_create(sk);

@@ -17,6 +17,8 @@
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 
+#define SOCK_STREAM 1
+
 #define MSG_PEEK 2
 #define MSG_ERRQUEUE 0x2000
 
@@ -29,9 +31,11 @@
 #define TCP_SYN_SENT 2
 #define TCP_SYN_RECV 3
 #define TCP_FIN_WAIT1 4
+#define TCP_TIME_WAIT 6
 #define TCP_CLOSE 7
 #define TCP_LAST_ACK 9
 #define TCP_LISTEN 10
+#define TCP_NEW_SYN_RECV 12
 
 #define EADDRNOTAVAIL 99
 #define ECANCELED 125
@@ -78,6 +82,7 @@ struct sock_common {
 struct sock {
 	struct sock_common __sk_common;
 	__u16 sk_protocol;
+	__u16 sk_type;
 	int sk_err;
 } __attribute__((preserve_access_index));
 
@@ -89,20 +94,46 @@ struct inet_connection_sock {
 	struct inet_sock icsk_inet;
 } __attribute__((preserve_access_index));
 
+/* The tcp_sock fields cnm_conn.bpf.c reads, after the inet_connection_sock it starts with. */
+#define CNM_TCP_SOCK_COUNTERS \
+	__u32 segs_in; \
+	__u32 segs_out; \
+	__u32 total_retrans; \
+	__u32 srtt_us; \
+	__u32 mdev_us; \
+	__u32 rcv_nxt; \
+	__u32 copied_seq; \
+	__u32 snd_una; \
+	__u32 write_seq; \
+	__u64 bytes_received; \
+	__u64 bytes_acked;
+
+#ifdef CNM_SOCKET_MAP
+/*
+ * Before 5.9 a tracing program cannot turn its struct sock into a tcp_sock it may read
+ * (bpf_skc_to_tcp_sock): tcp_sock_of copies these fields from the kernel's tcp_sock
+ * (tcp_sock___kernel, relocated by CO-RE) into this plain struct on the stack, which the code
+ * reads like the kernel's; its nesting keeps the kernel's member names.
+ */
+struct tcp_sock {
+	struct {
+		struct {
+			__be16 inet_sport;
+		} icsk_inet;
+	} inet_conn;
+	CNM_TCP_SOCK_COUNTERS
+};
+
+struct tcp_sock___kernel {
+	struct inet_connection_sock inet_conn;
+	CNM_TCP_SOCK_COUNTERS
+} __attribute__((preserve_access_index));
+#else
 struct tcp_sock {
 	struct inet_connection_sock inet_conn;
-	__u32 segs_in;
-	__u32 segs_out;
-	__u32 total_retrans;
-	__u32 srtt_us;
-	__u32 mdev_us;
-	__u32 rcv_nxt;
-	__u32 copied_seq;
-	__u32 snd_una;
-	__u32 write_seq;
-	__u64 bytes_received;
-	__u64 bytes_acked;
+	CNM_TCP_SOCK_COUNTERS
 } __attribute__((preserve_access_index));
+#endif
 
 struct socket {
 	struct sock *sk;

@@ -47,15 +47,18 @@ class LoadedCodeIT {
         assertThat(capabilities.provenance()).containsOnlyKeys("libbpf_path", "libbpf_version", "libbpf_sha256",
                 "bpf_object_sha256", "bpf_program_variant");
         // tracefs and the release, not kallsyms (which the backend reads), say what the kernel offers:
-        // tracing programs call both socket helpers from 5.12 on, the length tracepoints came in 6.3
+        // tracing programs get socket storage in 5.11 and socket cookies in 5.12, the length tracepoints
+        // came in 6.3
         String kernel = System.getProperty("os.version");
         String[] majorMinor = kernel.split("[.-]", 3);
-        boolean socketHelpers = Integer.parseInt(majorMinor[0]) * 100 + Integer.parseInt(majorMinor[1]) >= 512;
+        int release = Integer.parseInt(majorMinor[0]) * 100 + Integer.parseInt(majorMinor[1]);
+        boolean socketHelpers = release >= 512;
         assertThat(TRACEFS_SOCK).isDirectory();
         assertThat(capabilities.provenance().get("bpf_program_variant")).isEqualTo(
                 !socketHelpers
-                        ? "socket_map: tracing programs on kernel " + kernel + " lack bpf_sk_storage_get (Linux 5.11+)"
-                                + " or bpf_get_socket_cookie (Linux 5.12+)"
+                        ? "socket_map: tracing programs on kernel " + kernel + " lack "
+                                + (release < 511 ? "bpf_sk_storage_get (Linux 5.11+) and " : "")
+                                + "bpf_get_socket_cookie (Linux 5.12+)"
                         : Files.isDirectory(TRACEFS_SOCK.resolve("sock_send_length"))
                         ? "tracepoints: kernel " + kernel + " has the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)"
                         : "fexit: kernel " + kernel + " lacks the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)");

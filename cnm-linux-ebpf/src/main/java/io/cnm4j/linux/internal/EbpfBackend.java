@@ -365,7 +365,7 @@ public final class EbpfBackend implements FlowBackend {
     public Map<String, String> provenance() {
         Map<String, String> loaded = new LinkedHashMap<>(LibBpf.provenance());
         loaded.put("bpf_object_sha256", variant.objectSha256());
-        loaded.put("bpf_program_variant", variant.label() + ": " + variant.reason(KernelVersion.running()));
+        loaded.put("bpf_program_variant", variant.label() + ": " + variant.reason(KernelVersion.running(), TracingHelpers.runningMissing()));
         return loaded;
     }
 

@@ -23,12 +23,12 @@ public final class EbpfHostCheck {
     public static Optional<String> problem() {
         String os = System.getProperty("os.name", "");
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.9+ with BTF");
+            return Optional.of("not Linux (" + os + "): the eBPF backend needs a Linux kernel 5.8+ with BTF");
         }
         KernelVersion kernel = KernelVersion.running();
-        if (!kernel.atLeast(5, 9)) {
-            return Optional.of("kernel " + kernel + " is older than 5.9, which the eBPF backend needs (BPF ring buffer,"
-                    + " BTF-typed tracepoints, bpf_skc_to_tcp_sock in tracing programs, CAP_BPF)");
+        Optional<String> tooOld = tooOld(kernel);
+        if (tooOld.isPresent()) {
+            return tooOld;
         }
         Optional<String> libbpf = LibBpf.unavailableReason();
         if (libbpf.isPresent()) {
@@ -56,5 +56,17 @@ public final class EbpfHostCheck {
             return Optional.of(CgroupMounts.NOT_MOUNTED);
         }
         return Optional.empty();
+    }
+
+    /**
+     * Why a kernel before 5.8 cannot run the eBPF backend: the BPF ring buffer and CAP_PERFMON came
+     * in 5.8, after fexit and BTF-typed tracepoints (5.5).
+     */
+    static Optional<String> tooOld(KernelVersion kernel) {
+        if (kernel.atLeast(5, 8)) {
+            return Optional.empty();
+        }
+        return Optional.of("kernel " + kernel + " is older than 5.8, which the eBPF backend needs (BPF ring buffer,"
+                + " BTF-typed tracepoints and fexit, CAP_BPF)");
     }
 }

@@ -12,7 +12,9 @@ import java.util.TreeSet;
 
 /**
  * Which of the kernel tracepoints the BPF programs attach to this kernel has: each tracepoint
- * {@code name} defines the symbol {@code __traceiter_<name>}, listed in {@code /proc/kallsyms}.
+ * {@code name} defines the symbol {@code __traceiter_<name>}, listed in {@code /proc/kallsyms}
+ * since Linux 5.10 (static calls); a listing without any such symbol (5.8, 5.9) cannot tell, and
+ * the load itself checks the tracepoints there.
  * {@code inet_sock_set_state} and {@code tcp_destroy_sock} are required; a kernel without them is
  * refused before load, in one sentence, instead of failing in the verifier. Whether
  * {@code sock_send_length} and {@code sock_recv_length} (Linux 6.3) exist chooses the
@@ -23,21 +25,26 @@ final class KernelTracepoints {
     static final List<String> LENGTH = List.of("sock_send_length", "sock_recv_length");
     private static final String PREFIX = "__traceiter_";
 
-    /** The tracepoints of {@link #REQUIRED} and {@link #LENGTH} this kernel has; null when kallsyms is unreadable. */
+    /** The tracepoints of {@link #REQUIRED} and {@link #LENGTH} this kernel has; null when kallsyms cannot tell. */
     private static final Set<String> RUNNING = scanRunningKernel();
 
     private KernelTracepoints() {
     }
 
-    /** Which of the {@link #REQUIRED} and {@link #LENGTH} tracepoints a kallsyms listing defines. */
-    static Set<String> present(BufferedReader kallsyms) throws IOException {
+    /**
+     * Which of the {@link #REQUIRED} and {@link #LENGTH} tracepoints a kallsyms listing defines;
+     * empty when it names no {@code __traceiter_} symbol at all (a kernel before 5.10).
+     */
+    static Optional<Set<String>> present(BufferedReader kallsyms) throws IOException {
         Set<String> wanted = new TreeSet<>(REQUIRED);
         wanted.addAll(LENGTH);
         Set<String> found = new TreeSet<>();
+        boolean anyTracepoint = false;
         String line;
         while (found.size() < wanted.size() && (line = kallsyms.readLine()) != null) {
             int name = line.indexOf(PREFIX);
             if (name > 0) {
+                anyTracepoint = true;
                 // "address type symbol", and for a module symbol a tab and "[module]" after it
                 String tracepoint = line.substring(name + PREFIX.length()).split("\\s", 2)[0];
                 if (wanted.contains(tracepoint)) {
@@ -45,7 +52,7 @@ final class KernelTracepoints {
                 }
             }
         }
-        return found;
+        return anyTracepoint ? Optional.of(found) : Optional.empty();
     }
 
     /** The required tracepoints absent from a set of present ones, in {@link #REQUIRED} order. */
@@ -56,7 +63,7 @@ final class KernelTracepoints {
     /** Empty when this kernel has every required tracepoint (or cannot be asked); else the reason. */
     static Optional<String> problem() {
         if (RUNNING == null) {
-            // no kallsyms to read: the load itself will tell
+            // kallsyms cannot tell: the load itself will
             return Optional.empty();
         }
         List<String> missing = missingRequired(RUNNING);
@@ -69,7 +76,7 @@ final class KernelTracepoints {
 
     /**
      * Whether this kernel has {@code sock_send_length} and {@code sock_recv_length}; when kallsyms
-     * cannot be read, whether the kernel is 6.3 or newer.
+     * cannot tell, whether the kernel is 6.3 or newer.
      */
     static boolean hasLengthTracepoints() {
         if (RUNNING == null) {
@@ -80,7 +87,7 @@ final class KernelTracepoints {
 
     private static Set<String> scanRunningKernel() {
         try (BufferedReader kallsyms = Files.newBufferedReader(Path.of("/proc/kallsyms"), StandardCharsets.US_ASCII)) {
-            return Set.copyOf(present(kallsyms));
+            return present(kallsyms).map(Set::copyOf).orElse(null);
         } catch (IOException e) {
             return null;
         }

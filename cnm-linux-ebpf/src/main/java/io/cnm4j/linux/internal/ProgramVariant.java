@@ -12,6 +12,7 @@ import java.util.Locale;
  * {@code cnm_conn.bpf.o}, whose other programs are the same in both: the unused variant's programs
  * are switched off with {@code bpf_program__set_autoload}. {@link #SOCKET_MAP} is the same source
  * built for kernels whose tracing programs lack the socket helpers ({@code cnm_conn_socket_map.bpf.o}).
+ * The running kernel decides by what it offers ({@link KernelTracepoints}, {@link TracingHelpers}).
  */
 enum ProgramVariant {
     /** Linux 6.3+: the {@code sock_send_length} and {@code sock_recv_length} tracepoints. */
@@ -19,9 +20,11 @@ enum ProgramVariant {
     /** 5.12 to 6.2: fexit of {@code inet_sendmsg}, {@code inet6_sendmsg}, {@code inet_recvmsg}, {@code inet6_recvmsg}. */
     FEXIT(Hooks.FEXIT, Hooks.FEXIT_PROGRAMS, false),
     /**
-     * Before 5.12 (5.10: Debian 11, Amazon Linux 2): the fexit hooks, per-socket state in a hash
+     * 5.8 to 5.11 (5.10: Debian 11, Amazon Linux 2): the fexit hooks, per-socket state in a hash
      * map keyed by the socket's address, cookies read from the socket after cgroup programs made
-     * them, fentry of {@code inet_release} for UDP closes; no atomic exchange or fetch-add.
+     * them, fentry of {@code inet_release} for UDP closes; no atomic exchange or fetch-add; tcp_sock
+     * fields copied with probe reads and the clock read at every send and receive (tracing programs
+     * get bpf_skc_to_tcp_sock and bpf_jiffies64 in 5.9).
      */
     SOCKET_MAP(Hooks.FEXIT, Hooks.FEXIT_PROGRAMS, true);
 
@@ -44,10 +47,10 @@ enum ProgramVariant {
 
     /**
      * The variant for a kernel that has (or lacks) the 6.3 length tracepoints and whose tracing
-     * programs may (or may not) call bpf_sk_storage_get and bpf_get_socket_cookie.
+     * programs lack the given ones of bpf_sk_storage_get and bpf_get_socket_cookie.
      */
-    static ProgramVariant forKernel(boolean lengthTracepoints, boolean tracingSocketHelpers) {
-        if (!tracingSocketHelpers) {
+    static ProgramVariant forKernel(boolean lengthTracepoints, List<String> missingTracingSocketHelpers) {
+        if (!missingTracingSocketHelpers.isEmpty()) {
             return SOCKET_MAP;
         }
         return lengthTracepoints ? TRACEPOINTS : FEXIT;
@@ -55,7 +58,7 @@ enum ProgramVariant {
 
     /** The variant for the running kernel. */
     static ProgramVariant running() {
-        return forKernel(KernelTracepoints.hasLengthTracepoints(), TracingHelpers.runningHasSocketHelpers());
+        return forKernel(KernelTracepoints.hasLengthTracepoints(), TracingHelpers.runningMissing());
     }
 
     /** The verified bytes of this variant's BPF object. */
@@ -78,13 +81,16 @@ enum ProgramVariant {
         return hooks;
     }
 
-    /** Why this kernel gets this variant, for the backend's capabilities. */
-    String reason(KernelVersion kernel) {
+    /**
+     * Why this kernel gets this variant, for the backend's capabilities, given the socket helpers
+     * its tracing programs lack ({@link TracingHelpers}).
+     */
+    String reason(KernelVersion kernel, List<String> missingTracingSocketHelpers) {
         return switch (this) {
             case TRACEPOINTS -> "kernel " + kernel + " has the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)";
             case FEXIT -> "kernel " + kernel + " lacks the sock_send_length/sock_recv_length tracepoints (Linux 6.3+)";
-            case SOCKET_MAP -> "tracing programs on kernel " + kernel + " lack bpf_sk_storage_get (Linux 5.11+)"
-                    + " or bpf_get_socket_cookie (Linux 5.12+)";
+            case SOCKET_MAP -> "tracing programs on kernel " + kernel + " lack "
+                    + String.join(" and ", missingTracingSocketHelpers);
         };
     }
 
