@@ -102,6 +102,8 @@ struct tcp_sock {
 	__u32 write_seq;
 	__u64 bytes_received;
 	__u64 bytes_acked;
+	/* When the socket last sent or received a segment: tcp_clock_us(), CLOCK_MONOTONIC in us. */
+	__u64 tcp_mstamp;
 } __attribute__((preserve_access_index));
 
 struct socket {
@@ -113,6 +115,19 @@ struct sk_buff {
 	unsigned char *head;
 	__u16 transport_header;
 	__u16 network_header;
+} __attribute__((preserve_access_index));
+
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+/* Context of iter/bpf_sk_storage_map programs: one socket's storage in the map walked. */
+struct bpf_iter__bpf_sk_storage_map {
+	struct bpf_iter_meta *meta;
+	struct sock *sk;
+	void *value;
 } __attribute__((preserve_access_index));
 
 #endif

@@ -228,6 +228,30 @@ public final class Libc {
         return result;
     }
 
+    /**
+     * Reads up to {@code length} bytes from a descriptor into {@code buffer} at {@code offset};
+     * returns how many, 0 at the end. A signal interrupting the call retries it.
+     */
+    public static long read(MemorySegment state, int fd, MemorySegment buffer, long offset, long length, String call)
+            throws NativeCallException {
+        MemorySegment target = buffer.asSlice(offset, length);
+        while (true) {
+            long result;
+            try {
+                result = (long) Files.READ.invokeExact(state, fd, target, length);
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            if (result >= 0) {
+                return result;
+            }
+            int errno = errno(state);
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeCallException(call, errno);
+            }
+        }
+    }
+
     /** Closes a descriptor; errors are not reported because Linux releases the descriptor either way. */
     public static void close(int fd) {
         try {
@@ -332,6 +356,8 @@ public final class Libc {
         static final MethodHandle OPEN = LIBC.downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
                 CapturedError.ERRNO, Linker.Option.firstVariadicArg(2));
         static final MethodHandle CLOSE = LIBC.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle READ = LIBC.downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CapturedError.ERRNO);
         static final MethodHandle SETNS = LIBC.downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                 CapturedError.ERRNO);
         static final MethodHandle POLL = LIBC.downcall("poll",
