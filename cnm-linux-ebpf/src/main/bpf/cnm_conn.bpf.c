@@ -24,13 +24,12 @@
  * receive. Byte, segment and retransmit counters are not summed per call:
  * they are derived from the socket's own counters against baselines taken when
  * tracking started, so sendfile, splice, zero-copy receive and data read after
- * the peer closed all count, and peeked or error-queue reads do not. User
- * space reads them every interval through the iterator cnm_tcp_live, which
- * computes them from the socket then, so a send or receive of a tracked socket
- * only looks up its state. Where there is no such iterator (the socket_map
- * variant, or a kernel that refuses it: cnm_config.tcp_live_map) they are
- * written to tcp_live at every state change, send and receive, and user space
- * reads that map. The final record goes through the
+ * the peer closed all count, and peeked or error-queue reads do not. The
+ * derived counters are written to tcp_live (read by user space every interval)
+ * at every state change and, where user space runs the iterator cnm_tcp_live
+ * before every read of tcp_live (cnm_config.tcp_live_iterator), by that
+ * iterator, so that a send or receive of a tracked socket only looks up its
+ * state; elsewhere at every send and receive. The final record goes through the
  * ring buffer once the application can no longer read from the socket, from
  * whichever of two hooks runs first (the kernel skips a tracing program that is
  * already running on the same CPU, so one hook alone can miss a close).
@@ -61,8 +60,7 @@ const volatile struct cnm_config cnm_config = {
 	.collect_udp = 1,
 	.collect_ipv6 = 1,
 	.udp_peer_limit = 1024,
-	.tcp_max_tracked = CNM_TCP_LIVE_DEFAULT_ENTRIES,
-	.tcp_live_map = 1,
+	.tcp_live_iterator = 0,
 };
 
 /* Per-socket state; user space never reads it. */
@@ -143,10 +141,7 @@ struct {
 } sock_state SEC(".maps");
 #endif
 
-/*
- * Live TCP connections by socket cookie, where cnm_config.tcp_live_map says so. Not LRU: a full
- * map must fail inserts, to be counted.
- */
+/* Live TCP connections by socket cookie. Not LRU: a full map must fail inserts, to be counted. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, CNM_TCP_LIVE_DEFAULT_ENTRIES);
@@ -497,71 +492,40 @@ static __always_inline void tcp_snapshot(const struct sock *sk, struct sock_stat
 	st->closed_snap = 1;
 }
 
-/*
- * Gives the connection its tcp_live entry, or else one of the tcp_max_tracked live slots
- * (CNM_TEL_TCP_LIVE counts those taken) that the iterator cnm_tcp_live reports; false when there
- * is no room. Slots are taken with fetch-add, which the tcp_live_map variant may lack.
- */
-static __always_inline bool tcp_live_add(const struct sock *sk, const struct sock_state *st, __u64 now)
+static __always_inline void tcp_start_tracking(const struct sock *sk, struct sock_state *st,
+					       __u8 direction, __u64 now)
 {
-	struct conn_record *rec;
-	__u64 *live;
+	struct conn_record *rec = record_scratch_get();
 
-	if (!cnm_config.tcp_live_map) {
-		live = telemetry_slot(CNM_TEL_TCP_LIVE);
-		if (!live)
-			return false;
-		if (fetch_increment(live) < cnm_config.tcp_max_tracked)
-			return true;
-		__sync_fetch_and_add(live, -1);
-		return false;
-	}
-	rec = record_scratch_get();
+	st->seq = next_tcp_seq();
+	st->cookie = sock_cookie((void *)sk);
+	st->start_ns = now;
+	st->direction = direction;
 	if (!rec)
-		return true;
+		return;
 	__builtin_memset(&rec->stats, 0, sizeof(rec->stats));
 	tcp_fill(sk, st, &rec->stats, now);
-	return !bpf_map_update_elem(&tcp_live, &st->cookie, &rec->stats, BPF_ANY);
+	if (bpf_map_update_elem(&tcp_live, &st->cookie, &rec->stats, BPF_ANY)) {
+		st->live_missing = 1;
+		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
+	}
 }
 
-/* The connection's live entry or slot ends with its closed record. */
-static __always_inline void tcp_live_remove(const struct sock_state *st, __u64 cookie)
-{
-	if (cnm_config.tcp_live_map)
-		bpf_map_delete_elem(&tcp_live, &cookie);
-	else if (!st->live_missing)
-		telemetry_add(CNM_TEL_TCP_LIVE, -1);
-}
-
-/* Writes the connection's current counters to tcp_live; without it the iterator computes them. */
+/* Writes the connection's current counters to tcp_live. */
 static __always_inline void tcp_push(const struct sock *sk, const struct sock_state *st, __u64 now)
 {
 	struct conn_stats *e;
 
-	if (!cnm_config.tcp_live_map || st->live_missing)
+	if (st->live_missing)
 		return;
 	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
 	if (e)
 		tcp_fill(sk, st, e, now);
 }
 
-static __always_inline void tcp_start_tracking(const struct sock *sk, struct sock_state *st,
-					       __u8 direction, __u64 now)
-{
-	st->seq = next_tcp_seq();
-	st->cookie = sock_cookie((void *)sk);
-	st->start_ns = now;
-	st->direction = direction;
-	if (!tcp_live_add(sk, st, now)) {
-		st->live_missing = 1;
-		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
-	}
-}
-
 /*
- * The hot path of sends and receives: names the owner of an accepted connection the first time a
- * process uses it; nothing else when the iterator computes the counters at the interval read.
- * With tcp_live, only what changes goes to the live entry, and closed sockets take the full path.
+ * The hot path of sends and receives: only what changes goes to the live entry; the owner of an
+ * accepted connection the first time a process uses it. Closed sockets take the full path.
  * Reading the clock costs more than the rest of the refresh: last_update_ns reads it once per
  * jiffy, so it is the time of the first send or receive in the jiffy of the last one.
  */
@@ -571,7 +535,8 @@ static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 	struct conn_stats *e;
 	__u64 jiffies;
 
-	if (!cnm_config.tcp_live_map) {
+	/* The iterator refreshes the live entry at the read; here only the owner can be learned. */
+	if (cnm_config.tcp_live_iterator) {
 		if (!st->pid)
 			set_owner(st);
 		return;
@@ -617,7 +582,7 @@ static __always_inline void tcp_emit_closed(const struct sock *sk, struct sock_s
 	} else {
 		telemetry_add(CNM_TEL_RINGBUF_FULL, 1);
 	}
-	tcp_live_remove(st, cookie);
+	bpf_map_delete_elem(&tcp_live, &cookie);
 }
 
 static __always_inline __u32 tcp_failure(const struct sock *sk, int oldstate)
@@ -723,7 +688,7 @@ int BPF_PROG(cnm_tcp_destroy, struct sock *sk)
 }
 
 #ifndef CNM_SOCKET_MAP
-/* When the socket last sent or received a segment (tcp_mstamp, CLOCK_MONOTONIC in us), or the start. */
+/* When the socket last sent or received a segment (tcp_mstamp: CLOCK_MONOTONIC in us), or the start. */
 static __always_inline __u64 tcp_last_activity(const struct tcp_sock *tp, const struct sock_state *st)
 {
 	__u64 at = tp->tcp_mstamp * 1000;
@@ -732,15 +697,18 @@ static __always_inline __u64 tcp_last_activity(const struct tcp_sock *tp, const 
 }
 
 /*
- * The interval read: user space walks sock_state with this iterator and gets a
- * CNM_RECORD_TCP_LIVE record per live tracked connection, computed from the socket now.
+ * Run by user space over sock_state before every read of tcp_live: refreshes the live entry of
+ * every tracked connection from its socket. It writes no output, so one read() walks every
+ * element, unless the kernel pauses the pass after a million: the walk then resumes by position
+ * within a bucket, and a socket destroyed meanwhile may make it skip another one, whose entry
+ * keeps its previous counters until the next read (its closed record is exact either way).
  */
 SEC("iter/bpf_sk_storage_map")
 int cnm_tcp_live(struct bpf_iter__bpf_sk_storage_map *ctx)
 {
 	struct sock *sk = ctx->sk;
 	struct sock_state *st = ctx->value;
-	struct conn_record *rec;
+	struct conn_stats *e;
 	struct tcp_sock *tp;
 
 	if (!sk || !st || sk->sk_protocol != IPPROTO_TCP)
@@ -748,16 +716,9 @@ int cnm_tcp_live(struct bpf_iter__bpf_sk_storage_map *ctx)
 	if (!st->seq || st->emitted || st->live_missing)
 		return 0;
 	tp = bpf_skc_to_tcp_sock(sk);
-	rec = record_scratch_get();
-	if (!tp || !rec)
-		return 0;
-	__builtin_memset(rec, 0, sizeof(*rec));
-	rec->key.cookie = st->cookie;
-	rec->key.family = sock_is_v4(sk) ? 4 : 6;
-	rec->key.protocol = IPPROTO_TCP;
-	rec->kind = CNM_RECORD_TCP_LIVE;
-	tcp_fill(sk, st, &rec->stats, tcp_last_activity(tp, st));
-	bpf_seq_write(ctx->meta->seq, rec, sizeof(*rec));
+	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
+	if (tp && e)
+		tcp_fill(sk, st, e, tcp_last_activity(tp, st));
 	return 0;
 }
 #endif

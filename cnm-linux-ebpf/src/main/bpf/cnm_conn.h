@@ -36,13 +36,13 @@
  *    40    4 pid          tgid (init pid namespace); 0 until a process context is seen
  *    44    4 netns        network namespace inode (as in /proc/PID/ns/net)
  *    48    8 start_ns     when tracking started
- *    56    8 last_update_ns TCP: when the connection was last active: read
- *                         from the iterator, when it last sent or received a
- *                         segment (tcp_sock.tcp_mstamp) or else when tracking
- *                         started; from tcp_live (cnm_config.tcp_live_map), the
- *                         last state change, or the first send or receive in
- *                         the jiffy (kernel tick) of the last one; in a closed
- *                         record, when it closed
+ *    56    8 last_update_ns TCP: with cnm_config.tcp_live_iterator, when the
+ *                         connection last sent or received a segment
+ *                         (tcp_sock.tcp_mstamp; when tracking started if
+ *                         later) as of the last read, or the last state
+ *                         change; else the last state change, or the first
+ *                         send or receive in the jiffy (kernel tick) of the
+ *                         last one; in a closed record, when it closed
  *    64    8 bytes_sent   application payload since tracking started: TCP
  *    72    8 bytes_recv   from the socket's sequence numbers (what send,
  *                         sendfile, splice... handed over and what recv,
@@ -61,8 +61,7 @@
  *                         CNM_TEL_TCP_TRACKED; UDP: 0
  *   128   16 comm         name of the process that set pid, NUL padded
  *
- * struct conn_record (184 bytes), record of ring buffer closed_events and of
- * the iterator cnm_tcp_live (kind CNM_RECORD_TCP_LIVE)
+ * struct conn_record (184 bytes), record of ring buffer closed_events
  *   off size field
  *     0   32 key
  *    32  144 stats
@@ -97,8 +96,6 @@
  * the offender, stats.failure_errno holds the CNM_TEL_* slot of the reason.
  */
 #define CNM_RECORD_UDP_PEER_LIMIT 4
-/* Current counters of a live TCP connection, from the interval read's iterator (never on the ring buffer). */
-#define CNM_RECORD_TCP_LIVE 5
 
 /* UDP datagrams summed into a socket's overflow flow because udp_stats was full. */
 #define CNM_TEL_UDP_MAP_FULL 0
@@ -112,15 +109,13 @@
 #define CNM_TEL_TCP_TRACKED 4
 /* UDP datagrams summed into a socket's overflow flow because of the peer limit. */
 #define CNM_TEL_UDP_PEER_LIMIT 5
-/* TCP connections that found no live slot (tcp_max_tracked) or tcp_live full: reported only when they close. */
+/* TCP connections that found tcp_live full: reported only when they close. */
 #define CNM_TEL_TCP_LIVE_FULL 6
 /* UDP datagrams counted nowhere: the overflow flow itself found udp_overflow full. */
 #define CNM_TEL_UDP_LOST 7
 /* TCP close records submitted to closed_events. */
 #define CNM_TEL_TCP_CLOSES_SUBMITTED 8
-/* TCP connections holding a live slot now (without tcp_live: cnm_config.tcp_live_map is 0). */
-#define CNM_TEL_TCP_LIVE 9
-#define CNM_TEL_SLOTS 10
+#define CNM_TEL_SLOTS 9
 
 #define CNM_TCP_LIVE_DEFAULT_ENTRIES 65536
 #define CNM_UDP_STATS_DEFAULT_ENTRIES 65536
@@ -176,18 +171,16 @@ struct cnm_config {
 	__u32 collect_ipv6;
 	/* Peers one UDP socket gets entries for; later peers are summed into its overflow flow. */
 	__u32 udp_peer_limit;
-	/* TCP connections the interval read reports at once; later ones are reported when they close. */
-	__u32 tcp_max_tracked;
 	/*
-	 * 1: sends, receives and state changes write the counters to map tcp_live, which user space
-	 * reads; 0: nothing is written, user space reads the iterator cnm_tcp_live (sk-storage builds).
+	 * 1: user space runs the iterator cnm_tcp_live before every read of tcp_live, which refreshes
+	 * it, and sends and receives write nothing; 0: sends and receives refresh tcp_live.
 	 */
-	__u32 tcp_live_map;
+	__u32 tcp_live_iterator;
 };
 
 _Static_assert(sizeof(struct conn_key) == 32, "conn_key layout");
 _Static_assert(sizeof(struct conn_stats) == 144, "conn_stats layout");
 _Static_assert(sizeof(struct conn_record) == 184, "conn_record layout");
-_Static_assert(sizeof(struct cnm_config) == 24, "cnm_config layout");
+_Static_assert(sizeof(struct cnm_config) == 20, "cnm_config layout");
 
 #endif

@@ -53,7 +53,7 @@ final class ConnRecordLayout {
             JAVA_LONG.withName("seq"),
             MemoryLayout.sequenceLayout(STATS_COMM_BYTES, JAVA_BYTE).withName("comm"));
 
-    /** {@code struct conn_record}: record of ring buffer closed_events and of the iterator cnm_tcp_live. */
+    /** {@code struct conn_record}: record of ring buffer closed_events. */
     static final StructLayout CONN_RECORD = MemoryLayout.structLayout(
             CONN_KEY.withName("key"),
             CONN_STATS.withName("stats"),
@@ -66,8 +66,7 @@ final class ConnRecordLayout {
             JAVA_INT.withName("collect_udp"),
             JAVA_INT.withName("collect_ipv6"),
             JAVA_INT.withName("udp_peer_limit"),
-            JAVA_INT.withName("tcp_max_tracked"),
-            JAVA_INT.withName("tcp_live_map"));
+            JAVA_INT.withName("tcp_live_iterator"));
 
     static final int KEY_BYTES = size(CONN_KEY);
     static final int KEY_COOKIE = offset(CONN_KEY, "cookie");
@@ -113,7 +112,6 @@ final class ConnRecordLayout {
     static final int RECORD_UDP_CLOSED = 2;
     static final int RECORD_UDP_RELEASED = 3;
     static final int RECORD_UDP_PEER_LIMIT = 4;
-    static final int RECORD_TCP_LIVE = 5;
 
     static final int TELEMETRY_UDP_MAP_FULL = 0;
     static final int TELEMETRY_RINGBUF_FULL = 1;
@@ -124,16 +122,14 @@ final class ConnRecordLayout {
     static final int TELEMETRY_TCP_LIVE_FULL = 6;
     static final int TELEMETRY_UDP_LOST = 7;
     static final int TELEMETRY_TCP_CLOSES_SUBMITTED = 8;
-    static final int TELEMETRY_TCP_LIVE = 9;
-    static final int TELEMETRY_SLOTS = 10;
+    static final int TELEMETRY_SLOTS = 9;
 
     static final int CONFIG_BYTES = size(CNM_CONFIG);
     static final int CONFIG_COLLECT_TCP = offset(CNM_CONFIG, "collect_tcp");
     static final int CONFIG_COLLECT_UDP = offset(CNM_CONFIG, "collect_udp");
     static final int CONFIG_COLLECT_IPV6 = offset(CNM_CONFIG, "collect_ipv6");
     static final int CONFIG_UDP_PEER_LIMIT = offset(CNM_CONFIG, "udp_peer_limit");
-    static final int CONFIG_TCP_MAX_TRACKED = offset(CNM_CONFIG, "tcp_max_tracked");
-    static final int CONFIG_TCP_LIVE_MAP = offset(CNM_CONFIG, "tcp_live_map");
+    static final int CONFIG_TCP_LIVE_ITERATOR = offset(CNM_CONFIG, "tcp_live_iterator");
 
     static final int PROTOCOL_TCP = 6;
     static final int FAMILY_V6 = 6;

@@ -41,14 +41,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The eBPF backend: loads {@code cnm_conn.bpf.o} configured from {@link MonitorConfig}, attaches
  * its tracepoint and cgroup programs, turns ring-buffer records (closed connections) into
- * {@link ConnectionEvent}s on a polling thread, and at every collection reads the live TCP
- * connections (the iterator {@code cnm_tcp_live} over the socket storage, which computes them then;
- * the map {@code tcp_live} where there is no such iterator, see {@link LiveTcpIterator}) and the UDP
- * maps in batches.
+ * {@link ConnectionEvent}s on a polling thread, and reads the live TCP and UDP maps in batches at
+ * every collection; where the kernel loads it ({@link LiveTcpIterator}), the iterator
+ * {@code cnm_tcp_live} refreshes the live TCP map just before, instead of every send and receive.
  *
  * <p>Owns the BPF object (which alone owns and frees every program, map, link, map reader, the
- * iterator and the ring buffer reader), the DNS packet capture and the off-heap scratch; all of them are freed by
- * {@link #close()}.
+ * iterator and the ring buffer reader), the DNS packet capture and the off-heap scratch; all of
+ * them are freed by {@link #close()}.
  *
  * <p>Threads: {@link #readActive}, {@link #telemetry()} and {@link #close()} hold this backend's
  * lock, so closing never frees memory or descriptors under a map read; the ring-buffer thread is
@@ -79,8 +78,8 @@ public final class EbpfBackend implements FlowBackend {
     private final ConnectionEventSink sink;
     private final BpfObject object;
     private final ProgramVariant variant;
-    /** Exactly one of these is set: the live TCP map, or the iterator that replaces it. */
     private final BpfMapEntries tcpLive;
+    /** Refreshes {@link #tcpLive} before each read; null where sends and receives do it. */
     private final BpfIterator tcpLiveIterator;
     private final BpfMapEntries udpStats;
     private final BpfMapEntries udpOverflow;
@@ -129,9 +128,8 @@ public final class EbpfBackend implements FlowBackend {
         Instant now = Instant.now();
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
-        this.tcpLive = liveIterator ? null : object.openEntries("tcp_live", BATCH_ENTRIES);
-        this.tcpLiveIterator = liveIterator
-                ? object.openIterator(LiveTcpIterator.PROGRAM, "sock_state", RECORD_BYTES) : null;
+        this.tcpLive = object.openEntries("tcp_live", BATCH_ENTRIES);
+        this.tcpLiveIterator = liveIterator ? object.openIterator(LiveTcpIterator.PROGRAM, "sock_state") : null;
         this.udpStats = object.openEntries("udp_stats", BATCH_ENTRIES);
         this.udpOverflow = object.openEntries("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openEntries("telemetry", 1);
@@ -168,15 +166,14 @@ public final class EbpfBackend implements FlowBackend {
         DnsCapture dns = null;
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         String step = "load its BPF programs";
-        boolean liveIterator = LiveTcpIterator.usable(variant);
         try {
+            boolean liveIterator = LiveTcpIterator.usable(variant);
             object = BpfObject.open("cnm_conn", objectBytes);
             variant.selectIn(object);
             if (!variant.socketMap() && !liveIterator) {
                 object.program(LiveTcpIterator.PROGRAM).setAutoload(false);
             }
-            // without the map the live count is a slot counter in the kernel's telemetry
-            object.map("tcp_live").setMaxEntries(liveIterator ? 1 : config.maxTrackedConnections());
+            object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
             if (variant.socketMap()) {
                 object.map("sock_state").setMaxEntries(
                         Math.max(SOCK_STATE_MIN_ENTRIES, 4 * config.maxTrackedConnections()));
@@ -233,8 +230,7 @@ public final class EbpfBackend implements FlowBackend {
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_UDP, config.collectUdp() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_IPV6, config.collectIpv6() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_UDP_PEER_LIMIT, config.udpPeerLimit());
-        data.set(ValueLayout.JAVA_INT, CONFIG_TCP_MAX_TRACKED, config.maxTrackedConnections());
-        data.set(ValueLayout.JAVA_INT, CONFIG_TCP_LIVE_MAP, liveIterator ? 0 : 1);
+        data.set(ValueLayout.JAVA_INT, CONFIG_TCP_LIVE_ITERATOR, liveIterator ? 1 : 0);
         return data;
     }
 
@@ -302,49 +298,35 @@ public final class EbpfBackend implements FlowBackend {
         Set<Long> released = Set.copyOf(releasedUdpSockets);
         try {
             recentTcpCloses.startRead();
-            if (tcpLive != null) {
-                readTcpLiveMap(consumer);
-            } else {
-                tcpLiveIterator.readAll((records, offset) ->
-                        reportLiveTcp(records, offset + RECORD_KEY, records, offset + RECORD_STATS, consumer));
+            if (tcpLiveIterator != null) {
+                tcpLiveIterator.run();
             }
+            expiredCount = 0;
+            tcpLive.readAll((keys, values, count) -> {
+                for (int i = 0; i < count; i++) {
+                    long keyOffset = (long) i * COOKIE_KEY_BYTES;
+                    decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
+                    if (recentTcpCloses.contains(scratch.cookie())) {
+                        rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        continue;
+                    }
+                    // connect() has not picked the local port yet: the flow's identity is not complete
+                    // (the engine would take the later tuple for another flow), and nothing moved yet
+                    if (scratch.localPort() == 0) {
+                        continue;
+                    }
+                    scratch.kind(ConnectionEvent.Kind.UPDATE);
+                    directions.resolve(scratch);
+                    consumer.accept(scratch);
+                }
+            });
+            deleteExpired(tcpLive, COOKIE_KEY_BYTES);
             readUdp(udpStats, KEY_BYTES, released, nowMonotonic, consumer);
             readUdp(udpOverflow, COOKIE_KEY_BYTES, released, nowMonotonic, consumer);
             releasedUdpSockets.removeAll(released);
         } catch (NativeCallException e) {
             LOG.warn("reading the connection maps failed: {}", e.getMessage());
         }
-    }
-
-    /** Without the iterator: reports tcp_live's connections and deletes those whose close was received. */
-    private void readTcpLiveMap(ActiveConnectionConsumer consumer) throws NativeCallException {
-        expiredCount = 0;
-        tcpLive.readAll((keys, values, count) -> {
-            for (int i = 0; i < count; i++) {
-                long keyOffset = (long) i * COOKIE_KEY_BYTES;
-                if (!reportLiveTcp(keys, keyOffset, values, (long) i * STATS_BYTES, consumer)) {
-                    rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
-                }
-            }
-        });
-        deleteExpired(tcpLive, COOKIE_KEY_BYTES);
-    }
-
-    /** Reports one live TCP connection; false when its close was received already (it is not reported). */
-    private boolean reportLiveTcp(MemorySegment keys, long keyOffset, MemorySegment values, long valueOffset,
-            ActiveConnectionConsumer consumer) {
-        decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
-        if (recentTcpCloses.contains(scratch.cookie())) {
-            return false;
-        }
-        // connect() has not picked the local port yet: the flow's identity is not complete
-        // (the engine would take the later tuple for another flow), and nothing moved yet
-        if (scratch.localPort() != 0) {
-            scratch.kind(ConnectionEvent.Kind.UPDATE);
-            directions.resolve(scratch);
-            consumer.accept(scratch);
-        }
-        return true;
     }
 
     /** Reports a UDP map's flows; those of released sockets and idle ones are closed and deleted. */
@@ -403,13 +385,13 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
-        String liveRead = tcpLiveIterator == null
+        String refresh = tcpLiveIterator == null
                 ? "refreshed at every send and receive by " + variant.hooks()
-                : "computed at every read by the bpf_sk_storage_map iterator " + LiveTcpIterator.PROGRAM
-                        + "; processes named by " + variant.hooks();
+                : "refreshed at every read by the bpf_sk_storage_map iterator " + LiveTcpIterator.PROGRAM
+                        + " (processes named by " + variant.hooks() + ")";
         features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state and tcp/tcp_destroy_sock; "
                 + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy), "
-                + liveRead + " (" + variant.label() + " variant)"));
+                + refresh + " (" + variant.label() + " variant)"));
         String cgroupScope = CgroupMounts.isHierarchyRoot(cgroupRoot) ? ""
                 : "; only processes below the cgroup mounted at " + cgroupRoot + ", which is not the hierarchy's root"
                         + " (a container with a private cgroup namespace): run the monitor in the host's cgroup"

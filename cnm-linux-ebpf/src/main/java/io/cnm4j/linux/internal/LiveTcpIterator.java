@@ -7,10 +7,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether this kernel loads the iterator {@code cnm_tcp_live} ({@code iter/bpf_sk_storage_map},
- * Linux 5.9+), with which the interval read computes live TCP counters, so that sends and receives
- * write nothing. Some kernels refuse map-element iterators to a process that may load every other
- * program (EPERM); there the object writes {@code tcp_live} instead. Probed once per process, by
- * loading that program alone from the object itself.
+ * Linux 5.9+), which refreshes the live TCP map from the sockets just before each read, so that
+ * sends and receives write nothing. Some kernels refuse map-element iterators to a process that may
+ * load every other program (EPERM); there sends and receives refresh the map. Probed once per
+ * process, by loading that program alone from the object itself.
  */
 final class LiveTcpIterator {
     private static final Logger LOG = LoggerFactory.getLogger(LiveTcpIterator.class);
@@ -47,8 +47,8 @@ final class LiveTcpIterator {
             object.load();
             return true;
         } catch (NativeCallException e) {
-            LOG.info("the kernel refuses the iterator {} ({}): TCP counters are written to tcp_live at every send"
-                    + " and receive instead", PROGRAM, e.getMessage());
+            LOG.info("the kernel refuses the iterator {} ({}): every send and receive refreshes the live TCP"
+                    + " counters instead", PROGRAM, e.getMessage());
             return false;
         }
     }

@@ -91,14 +91,12 @@ class ConnRecordLayoutTest {
                 FIELD("CONFIG_COLLECT_UDP", cnm_config, collect_udp);
                 FIELD("CONFIG_COLLECT_IPV6", cnm_config, collect_ipv6);
                 FIELD("CONFIG_UDP_PEER_LIMIT", cnm_config, udp_peer_limit);
-                FIELD("CONFIG_TCP_MAX_TRACKED", cnm_config, tcp_max_tracked);
-                FIELD("CONFIG_TCP_LIVE_MAP", cnm_config, tcp_live_map);
+                FIELD("CONFIG_TCP_LIVE_ITERATOR", cnm_config, tcp_live_iterator);
 
                 CONSTANT("RECORD_TCP_CLOSED", CNM_RECORD_TCP_CLOSED);
                 CONSTANT("RECORD_UDP_CLOSED", CNM_RECORD_UDP_CLOSED);
                 CONSTANT("RECORD_UDP_RELEASED", CNM_RECORD_UDP_RELEASED);
                 CONSTANT("RECORD_UDP_PEER_LIMIT", CNM_RECORD_UDP_PEER_LIMIT);
-                CONSTANT("RECORD_TCP_LIVE", CNM_RECORD_TCP_LIVE);
                 CONSTANT("TELEMETRY_UDP_MAP_FULL", CNM_TEL_UDP_MAP_FULL);
                 CONSTANT("TELEMETRY_RINGBUF_FULL", CNM_TEL_RINGBUF_FULL);
                 CONSTANT("TELEMETRY_SK_STORAGE_FAILED", CNM_TEL_SK_STORAGE_FAILED);
@@ -108,7 +106,6 @@ class ConnRecordLayoutTest {
                 CONSTANT("TELEMETRY_TCP_LIVE_FULL", CNM_TEL_TCP_LIVE_FULL);
                 CONSTANT("TELEMETRY_UDP_LOST", CNM_TEL_UDP_LOST);
                 CONSTANT("TELEMETRY_TCP_CLOSES_SUBMITTED", CNM_TEL_TCP_CLOSES_SUBMITTED);
-                CONSTANT("TELEMETRY_TCP_LIVE", CNM_TEL_TCP_LIVE);
                 CONSTANT("TELEMETRY_SLOTS", CNM_TEL_SLOTS);
                 return 0;
             }
@@ -188,8 +185,7 @@ class ConnRecordLayoutTest {
                 new Field("CONFIG_COLLECT_UDP", CONFIG_COLLECT_UDP, 4),
                 new Field("CONFIG_COLLECT_IPV6", CONFIG_COLLECT_IPV6, 4),
                 new Field("CONFIG_UDP_PEER_LIMIT", CONFIG_UDP_PEER_LIMIT, 4),
-                new Field("CONFIG_TCP_MAX_TRACKED", CONFIG_TCP_MAX_TRACKED, 4),
-                new Field("CONFIG_TCP_LIVE_MAP", CONFIG_TCP_LIVE_MAP, 4));
+                new Field("CONFIG_TCP_LIVE_ITERATOR", CONFIG_TCP_LIVE_ITERATOR, 4));
 
         List<Field> fromHeader = java.stream().map(f -> FIELDS.get(f.name())).toList();
 
@@ -230,7 +226,6 @@ class ConnRecordLayoutTest {
                 Map.entry("RECORD_UDP_CLOSED", (long) RECORD_UDP_CLOSED),
                 Map.entry("RECORD_UDP_RELEASED", (long) RECORD_UDP_RELEASED),
                 Map.entry("RECORD_UDP_PEER_LIMIT", (long) RECORD_UDP_PEER_LIMIT),
-                Map.entry("RECORD_TCP_LIVE", (long) RECORD_TCP_LIVE),
                 Map.entry("TELEMETRY_UDP_MAP_FULL", (long) TELEMETRY_UDP_MAP_FULL),
                 Map.entry("TELEMETRY_RINGBUF_FULL", (long) TELEMETRY_RINGBUF_FULL),
                 Map.entry("TELEMETRY_SK_STORAGE_FAILED", (long) TELEMETRY_SK_STORAGE_FAILED),
@@ -240,7 +235,6 @@ class ConnRecordLayoutTest {
                 Map.entry("TELEMETRY_TCP_LIVE_FULL", (long) TELEMETRY_TCP_LIVE_FULL),
                 Map.entry("TELEMETRY_UDP_LOST", (long) TELEMETRY_UDP_LOST),
                 Map.entry("TELEMETRY_TCP_CLOSES_SUBMITTED", (long) TELEMETRY_TCP_CLOSES_SUBMITTED),
-                Map.entry("TELEMETRY_TCP_LIVE", (long) TELEMETRY_TCP_LIVE),
                 Map.entry("TELEMETRY_SLOTS", (long) TELEMETRY_SLOTS)));
 
         assertThat(CONSTANTS).isEqualTo(java);

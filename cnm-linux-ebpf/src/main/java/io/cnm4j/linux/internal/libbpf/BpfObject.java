@@ -277,11 +277,9 @@ public final class BpfObject implements AutoCloseable {
      * Attaches an iterator program ({@code SEC("iter/bpf_sk_storage_map")} and the like) to the map
      * it walks. The iterator belongs to this object, which alone closes it, when it closes itself.
      *
-     * @param recordBytes the size of every record the program writes
      * @throws NativeCallException naming the program and the errno when the kernel refuses the attachment
      */
-    public synchronized BpfIterator openIterator(String programName, String mapName, int recordBytes)
-            throws NativeCallException {
+    public synchronized BpfIterator openIterator(String programName, String mapName) throws NativeCallException {
         BpfProgram program = program(programName);
         BpfMap map = map(mapName);
         requireLoaded();
@@ -305,7 +303,7 @@ public final class BpfObject implements AutoCloseable {
                 owned.close();
                 throw NativeLibrary.propagate(t);
             }
-            BpfIterator iterator = new BpfIterator(programName, owned, linkFd, recordBytes);
+            BpfIterator iterator = new BpfIterator(programName, owned, linkFd);
             dependentClosers.add(iterator::close);
             return iterator;
         }

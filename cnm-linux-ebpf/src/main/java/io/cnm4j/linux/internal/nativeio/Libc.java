@@ -229,16 +229,14 @@ public final class Libc {
     }
 
     /**
-     * Reads up to {@code length} bytes from a descriptor into {@code buffer} at {@code offset};
-     * returns how many, 0 at the end. A signal interrupting the call retries it.
+     * Reads into {@code buffer}; returns how many bytes, 0 at the end, -1 when there is nothing yet
+     * ({@code EAGAIN}). A signal interrupting the call retries it.
      */
-    public static long read(MemorySegment state, int fd, MemorySegment buffer, long offset, long length, String call)
-            throws NativeCallException {
-        MemorySegment target = buffer.asSlice(offset, length);
+    public static long read(MemorySegment state, int fd, MemorySegment buffer, String call) throws NativeCallException {
         while (true) {
             long result;
             try {
-                result = (long) Files.READ.invokeExact(state, fd, target, length);
+                result = (long) Files.READ.invokeExact(state, fd, buffer, buffer.byteSize());
             } catch (Throwable t) {
                 throw NativeLibrary.propagate(t);
             }
@@ -246,6 +244,9 @@ public final class Libc {
                 return result;
             }
             int errno = errno(state);
+            if (errno == LinuxErrno.EAGAIN) {
+                return -1;
+            }
             if (errno != LinuxErrno.EINTR) {
                 throw new NativeCallException(call, errno);
             }
