@@ -710,13 +710,16 @@ int cnm_tcp_live(struct bpf_iter__bpf_sk_storage_map *ctx)
 	struct sock_state *st = ctx->value;
 	struct conn_stats *e;
 	struct tcp_sock *tp;
+	__u64 cookie;
 
 	if (!sk || !st || sk->sk_protocol != IPPROTO_TCP)
 		return 0;
 	if (!st->seq || st->emitted || st->live_missing)
 		return 0;
 	tp = bpf_skc_to_tcp_sock(sk);
-	e = bpf_map_lookup_elem(&tcp_live, &st->cookie);
+	/* 6.1's verifier refuses a map key in the iterator's value buffer: it goes through the stack. */
+	cookie = st->cookie;
+	e = bpf_map_lookup_elem(&tcp_live, &cookie);
 	if (tp && e)
 		tcp_fill(sk, st, e, tcp_last_activity(tp, st));
 	return 0;
