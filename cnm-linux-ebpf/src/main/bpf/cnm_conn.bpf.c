@@ -149,6 +149,18 @@ struct {
 	__type(value, struct conn_stats);
 } tcp_live SEC(".maps");
 
+/*
+ * The number of the iterator pass user space runs next. The iterator stamps every live entry whose
+ * socket it walks; an entry left with an older number has no socket any more, so its close was
+ * never reported (see EbpfBackend).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} live_pass SEC(".maps");
+
 /* Not LRU: an insert into a full map must fail, so that the datagram goes to the overflow flow. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -492,6 +504,14 @@ static __always_inline void tcp_snapshot(const struct sock *sk, struct sock_stat
 	st->closed_snap = 1;
 }
 
+static __always_inline __u32 current_live_pass(void)
+{
+	__u32 zero = 0;
+	__u32 *pass = bpf_map_lookup_elem(&live_pass, &zero);
+
+	return pass ? *pass : 0;
+}
+
 static __always_inline void tcp_start_tracking(const struct sock *sk, struct sock_state *st,
 					       __u8 direction, __u64 now)
 {
@@ -505,6 +525,7 @@ static __always_inline void tcp_start_tracking(const struct sock *sk, struct soc
 		return;
 	__builtin_memset(&rec->stats, 0, sizeof(rec->stats));
 	tcp_fill(sk, st, &rec->stats, now);
+	rec->stats.live_pass = current_live_pass();
 	if (bpf_map_update_elem(&tcp_live, &st->cookie, &rec->stats, BPF_ANY)) {
 		st->live_missing = 1;
 		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
@@ -720,8 +741,10 @@ int cnm_tcp_live(struct bpf_iter__bpf_sk_storage_map *ctx)
 	/* 6.1's verifier refuses a map key in the iterator's value buffer: it goes through the stack. */
 	cookie = st->cookie;
 	e = bpf_map_lookup_elem(&tcp_live, &cookie);
-	if (tp && e)
+	if (tp && e) {
 		tcp_fill(sk, st, e, tcp_last_activity(tp, st));
+		e->live_pass = current_live_pass();
+	}
 	return 0;
 }
 #endif

@@ -155,6 +155,9 @@ struct conn_stats {
 	__u64 cgroup_id;
 	__u64 seq;
 	char comm[16];
+	/* TCP: the iterator pass that last refreshed the entry (see live_pass). */
+	__u32 live_pass;
+	__u32 reserved;
 };
 
 struct conn_record {
@@ -179,8 +182,8 @@ struct cnm_config {
 };
 
 _Static_assert(sizeof(struct conn_key) == 32, "conn_key layout");
-_Static_assert(sizeof(struct conn_stats) == 144, "conn_stats layout");
-_Static_assert(sizeof(struct conn_record) == 184, "conn_record layout");
+_Static_assert(sizeof(struct conn_stats) == 152, "conn_stats layout");
+_Static_assert(sizeof(struct conn_record) == 192, "conn_record layout");
 _Static_assert(sizeof(struct cnm_config) == 20, "cnm_config layout");
 
 #endif

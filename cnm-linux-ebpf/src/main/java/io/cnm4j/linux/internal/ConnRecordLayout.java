@@ -51,7 +51,9 @@ final class ConnRecordLayout {
             JAVA_INT.withName("failure_errno"),
             JAVA_LONG.withName("cgroup_id"),
             JAVA_LONG.withName("seq"),
-            MemoryLayout.sequenceLayout(STATS_COMM_BYTES, JAVA_BYTE).withName("comm"));
+            MemoryLayout.sequenceLayout(STATS_COMM_BYTES, JAVA_BYTE).withName("comm"),
+            JAVA_INT.withName("live_pass"),
+            JAVA_INT.withName("reserved"));
 
     /** {@code struct conn_record}: record of ring buffer closed_events. */
     static final StructLayout CONN_RECORD = MemoryLayout.structLayout(
@@ -102,6 +104,7 @@ final class ConnRecordLayout {
     static final int STATS_CGROUP_ID = offset(CONN_STATS, "cgroup_id");
     static final int STATS_SEQ = offset(CONN_STATS, "seq");
     static final int STATS_COMM = offset(CONN_STATS, "comm");
+    static final int STATS_LIVE_PASS = offset(CONN_STATS, "live_pass");
 
     static final int RECORD_BYTES = size(CONN_RECORD);
     static final int RECORD_KEY = offset(CONN_RECORD, "key");

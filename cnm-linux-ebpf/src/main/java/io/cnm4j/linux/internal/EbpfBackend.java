@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,17 @@ public final class EbpfBackend implements FlowBackend {
     private final BpfMapEntries tcpLive;
     /** Refreshes {@link #tcpLive} before each read; null where sends and receives do it. */
     private final BpfIterator tcpLiveIterator;
+    /** The number the iterator stamps on the live entries it refreshes; null without the iterator. */
+    private final BpfMapEntries livePassMap;
+    private final MemorySegment livePassValue;
+    private int livePass;
+    /**
+     * Cookies of live entries the last pass did not stamp, and of this read's. An entry two passes
+     * in a row leave unstamped has no socket any more: it was destroyed without a close record.
+     */
+    private Set<Long> unstampedBefore = new HashSet<>();
+    private Set<Long> unstamped = new HashSet<>();
+    private long tcpClosesMissed;
     private final BpfMapEntries udpStats;
     private final BpfMapEntries udpOverflow;
     private final BpfMapEntries telemetryMap;
@@ -130,6 +142,7 @@ public final class EbpfBackend implements FlowBackend {
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
         this.tcpLive = object.openEntries("tcp_live", BATCH_ENTRIES);
         this.tcpLiveIterator = liveIterator ? object.openIterator(LiveTcpIterator.PROGRAM, "sock_state") : null;
+        this.livePassMap = liveIterator ? object.openEntries("live_pass", 1) : null;
         this.udpStats = object.openEntries("udp_stats", BATCH_ENTRIES);
         this.udpOverflow = object.openEntries("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openEntries("telemetry", 1);
@@ -137,6 +150,7 @@ public final class EbpfBackend implements FlowBackend {
         this.deleteKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
         this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
         this.telemetryValue = arena.allocate(ValueLayout.JAVA_LONG);
+        this.livePassValue = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     /**
@@ -299,15 +313,23 @@ public final class EbpfBackend implements FlowBackend {
         try {
             recentTcpCloses.startRead();
             if (tcpLiveIterator != null) {
-                tcpLiveIterator.run();
+                startLivePass();
             }
             expiredCount = 0;
             tcpLive.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
                     long keyOffset = (long) i * COOKIE_KEY_BYTES;
-                    decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
+                    long valueOffset = (long) i * STATS_BYTES;
+                    decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
                     if (recentTcpCloses.contains(scratch.cookie())) {
                         rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        continue;
+                    }
+                    if (tcpLiveIterator != null && missedClose(values, valueOffset)) {
+                        rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        scratch.kind(ConnectionEvent.Kind.CLOSED);
+                        directions.resolve(scratch);
+                        consumer.accept(scratch);
                         continue;
                     }
                     // connect() has not picked the local port yet: the flow's identity is not complete
@@ -348,6 +370,37 @@ public final class EbpfBackend implements FlowBackend {
             }
         });
         deleteExpired(map, keyBytes);
+    }
+
+    /** Numbers the coming iterator pass and runs it: every entry whose socket it walks is stamped. */
+    private void startLivePass() throws NativeCallException {
+        Set<Long> before = unstampedBefore;
+        unstampedBefore = unstamped;
+        unstamped = before;
+        unstamped.clear();
+        livePass++;
+        telemetryKey.set(ValueLayout.JAVA_INT, 0, 0);
+        livePassValue.set(ValueLayout.JAVA_INT, 0, livePass);
+        livePassMap.put(telemetryKey, livePassValue);
+        tcpLiveIterator.run();
+    }
+
+    /**
+     * Whether the live entry in {@code scratch} belongs to a socket destroyed without a close record:
+     * neither this pass nor the one before stamped it (a single pass may step over a socket when
+     * another is destroyed under it, so one miss alone proves nothing).
+     */
+    private boolean missedClose(MemorySegment values, long valueOffset) {
+        if (values.get(ValueLayout.JAVA_INT_UNALIGNED, valueOffset + STATS_LIVE_PASS) == livePass) {
+            return false;
+        }
+        long cookie = scratch.cookie();
+        if (!unstampedBefore.contains(cookie)) {
+            unstamped.add(cookie);
+            return false;
+        }
+        tcpClosesMissed++;
+        return true;
     }
 
     /** Deletes the entries {@link #rememberExpired} collected since {@code expiredCount} was reset. */
@@ -430,6 +483,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         counters.put("ring_buffer_malformed_dropped", malformedRecords);
+        counters.put("tcp_closes_missed", tcpClosesMissed);
         counters.put("tcp_connections_tracked", kernelCounter(TELEMETRY_TCP_TRACKED));
         counters.put("tcp_closes_submitted", kernelCounter(TELEMETRY_TCP_CLOSES_SUBMITTED));
         counters.put("tcp_closes_received", tcpClosesReceived);

@@ -79,6 +79,8 @@ class ConnRecordLayoutTest {
                 FIELD("STATS_CGROUP_ID", conn_stats, cgroup_id);
                 FIELD("STATS_SEQ", conn_stats, seq);
                 FIELD("STATS_COMM", conn_stats, comm);
+                FIELD("STATS_LIVE_PASS", conn_stats, live_pass);
+                FIELD("STATS_RESERVED", conn_stats, reserved);
 
                 SIZE("RECORD_BYTES", conn_record);
                 FIELD("RECORD_KEY", conn_record, key);
@@ -178,6 +180,7 @@ class ConnRecordLayoutTest {
                 new Field("STATS_CGROUP_ID", STATS_CGROUP_ID, 8),
                 new Field("STATS_SEQ", STATS_SEQ, 8),
                 new Field("STATS_COMM", STATS_COMM, STATS_COMM_BYTES),
+                new Field("STATS_LIVE_PASS", STATS_LIVE_PASS, 4),
                 new Field("RECORD_KEY", RECORD_KEY, KEY_BYTES),
                 new Field("RECORD_STATS", RECORD_STATS, STATS_BYTES),
                 new Field("RECORD_KIND", RECORD_KIND, 4),
