@@ -28,7 +28,10 @@
  * tracking started, so sendfile, splice, zero-copy receive and data read after
  * the peer closed all count, and peeked or error-queue reads do not. The
  * derived counters are written to tcp_live (read by user space every interval)
- * at every state change, send and receive; the final record goes through the
+ * at every state change and, where user space runs the iterator cnm_tcp_live
+ * before every read of tcp_live (cnm_config.tcp_live_iterator), by that
+ * iterator, so that a send or receive of a tracked socket only looks up its
+ * state; elsewhere at every send and receive. The final record goes through the
  * ring buffer once the application can no longer read from the socket, from
  * whichever of two hooks runs first (the kernel skips a tracing program that is
  * already running on the same CPU, so one hook alone can miss a close).
@@ -62,6 +65,7 @@ const volatile struct cnm_config cnm_config = {
 	.collect_udp = 1,
 	.collect_ipv6 = 1,
 	.udp_peer_limit = 1024,
+	.tcp_live_iterator = 0,
 };
 
 /* Per-socket state; user space never reads it. */
@@ -149,6 +153,18 @@ struct {
 	__type(key, __u64);
 	__type(value, struct conn_stats);
 } tcp_live SEC(".maps");
+
+/*
+ * The number of the iterator pass user space runs next. The iterator stamps every live entry whose
+ * socket it walks; an entry left with an older number has no socket any more, so its close was
+ * never reported (see EbpfBackend).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} live_pass SEC(".maps");
 
 /* Not LRU: an insert into a full map must fail, so that the datagram goes to the overflow flow. */
 struct {
@@ -542,6 +558,14 @@ static __always_inline void tcp_snapshot(const struct sock *sk, struct sock_stat
 	st->closed_snap = 1;
 }
 
+static __always_inline __u32 current_live_pass(void)
+{
+	__u32 zero = 0;
+	__u32 *pass = bpf_map_lookup_elem(&live_pass, &zero);
+
+	return pass ? *pass : 0;
+}
+
 static __always_inline void tcp_start_tracking(const struct sock *sk, struct sock_state *st,
 					       __u8 direction, __u64 now)
 {
@@ -555,6 +579,7 @@ static __always_inline void tcp_start_tracking(const struct sock *sk, struct soc
 		return;
 	__builtin_memset(&rec->stats, 0, sizeof(rec->stats));
 	tcp_fill(sk, st, &rec->stats, now);
+	rec->stats.live_pass = current_live_pass();
 	if (bpf_map_update_elem(&tcp_live, &st->cookie, &rec->stats, BPF_ANY)) {
 		st->live_missing = 1;
 		telemetry_add(CNM_TEL_TCP_LIVE_FULL, 1);
@@ -585,6 +610,12 @@ static __always_inline void tcp_refresh(struct sock *sk, struct sock_state *st)
 	struct conn_stats *e;
 	__u64 jiffies;
 
+	/* The iterator refreshes the live entry at the read; here only the owner can be learned. */
+	if (cnm_config.tcp_live_iterator) {
+		if (!st->pid)
+			set_owner(st);
+		return;
+	}
 	if (!st->pid || st->closed_snap) {
 		if (!st->pid)
 			set_owner(st);
@@ -730,6 +761,47 @@ int BPF_PROG(cnm_tcp_destroy, struct sock *sk)
 	state_forget(sk);
 	return 0;
 }
+
+#ifndef CNM_SOCKET_MAP
+/* When the socket last sent or received a segment (tcp_mstamp: CLOCK_MONOTONIC in us), or the start. */
+static __always_inline __u64 tcp_last_activity(const struct tcp_sock *tp, const struct sock_state *st)
+{
+	__u64 at = tp->tcp_mstamp * 1000;
+
+	return at > st->start_ns ? at : st->start_ns;
+}
+
+/*
+ * Run by user space over sock_state before every read of tcp_live: refreshes the live entry of
+ * every tracked connection from its socket. It writes no output, so one read() walks every
+ * element, unless the kernel pauses the pass after a million: the walk then resumes by position
+ * within a bucket, and a socket destroyed meanwhile may make it skip another one, whose entry
+ * keeps its previous counters until the next read (its closed record is exact either way).
+ */
+SEC("iter/bpf_sk_storage_map")
+int cnm_tcp_live(struct bpf_iter__bpf_sk_storage_map *ctx)
+{
+	struct sock *sk = ctx->sk;
+	struct sock_state *st = ctx->value;
+	struct conn_stats *e;
+	struct tcp_sock *tp;
+	__u64 cookie;
+
+	if (!sk || !st || sk->sk_protocol != IPPROTO_TCP)
+		return 0;
+	if (!st->seq || st->emitted || st->live_missing)
+		return 0;
+	tp = bpf_skc_to_tcp_sock(sk);
+	/* 6.1's verifier refuses a map key in the iterator's value buffer: it goes through the stack. */
+	cookie = st->cookie;
+	e = bpf_map_lookup_elem(&tcp_live, &cookie);
+	if (tp && e) {
+		tcp_fill(sk, st, e, tcp_last_activity(tp, st));
+		e->live_pass = current_live_pass();
+	}
+	return 0;
+}
+#endif
 
 /*
  * A send or receive refreshes the live counters, names the process of an accepted connection,

@@ -36,8 +36,13 @@
  *    40    4 pid          tgid (init pid namespace); 0 until a process context is seen
  *    44    4 netns        network namespace inode (as in /proc/PID/ns/net)
  *    48    8 start_ns     when tracking started
- *    56    8 last_update_ns TCP: the last state change, or the first send or
- *                         receive in the jiffy (kernel tick) of the last one
+ *    56    8 last_update_ns TCP: with cnm_config.tcp_live_iterator, when the
+ *                         connection last sent or received a segment
+ *                         (tcp_sock.tcp_mstamp; when tracking started if
+ *                         later) as of the last read, or the last state
+ *                         change; else the last state change, or the first
+ *                         send or receive in the jiffy (kernel tick) of the
+ *                         last one; in a closed record, when it closed
  *    64    8 bytes_sent   application payload since tracking started: TCP
  *    72    8 bytes_recv   from the socket's sequence numbers (what send,
  *                         sendfile, splice... handed over and what recv,
@@ -150,6 +155,9 @@ struct conn_stats {
 	__u64 cgroup_id;
 	__u64 seq;
 	char comm[16];
+	/* TCP: the iterator pass that last refreshed the entry (see live_pass). */
+	__u32 live_pass;
+	__u32 reserved;
 };
 
 struct conn_record {
@@ -166,11 +174,16 @@ struct cnm_config {
 	__u32 collect_ipv6;
 	/* Peers one UDP socket gets entries for; later peers are summed into its overflow flow. */
 	__u32 udp_peer_limit;
+	/*
+	 * 1: user space runs the iterator cnm_tcp_live before every read of tcp_live, which refreshes
+	 * it, and sends and receives write nothing; 0: sends and receives refresh tcp_live.
+	 */
+	__u32 tcp_live_iterator;
 };
 
 _Static_assert(sizeof(struct conn_key) == 32, "conn_key layout");
-_Static_assert(sizeof(struct conn_stats) == 144, "conn_stats layout");
-_Static_assert(sizeof(struct conn_record) == 184, "conn_record layout");
-_Static_assert(sizeof(struct cnm_config) == 16, "cnm_config layout");
+_Static_assert(sizeof(struct conn_stats) == 152, "conn_stats layout");
+_Static_assert(sizeof(struct conn_record) == 192, "conn_record layout");
+_Static_assert(sizeof(struct cnm_config) == 20, "cnm_config layout");
 
 #endif

@@ -132,6 +132,8 @@ struct tcp_sock___kernel {
 struct tcp_sock {
 	struct inet_connection_sock inet_conn;
 	CNM_TCP_SOCK_COUNTERS
+	/* When the socket last sent or received a segment: tcp_clock_us(), CLOCK_MONOTONIC in us. */
+	__u64 tcp_mstamp;
 } __attribute__((preserve_access_index));
 #endif
 
@@ -144,6 +146,19 @@ struct sk_buff {
 	unsigned char *head;
 	__u16 transport_header;
 	__u16 network_header;
+} __attribute__((preserve_access_index));
+
+struct seq_file;
+
+struct bpf_iter_meta {
+	struct seq_file *seq;
+} __attribute__((preserve_access_index));
+
+/* Context of iter/bpf_sk_storage_map programs: one socket's storage in the map walked. */
+struct bpf_iter__bpf_sk_storage_map {
+	struct bpf_iter_meta *meta;
+	struct sock *sk;
+	void *value;
 } __attribute__((preserve_access_index));
 
 #endif

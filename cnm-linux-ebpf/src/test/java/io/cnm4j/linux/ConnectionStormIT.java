@@ -49,7 +49,7 @@ class ConnectionStormIT {
     /** Counters that count lost closed connections (host-wide: at least one count per close this storm lost). */
     private static final List<String> CLOSE_LOSS_COUNTERS = List.of(MonitorCounters.QUEUE_DROPPED.name(),
             LinuxCounters.RING_BUFFER_DROPPED.name(), MonitorCounters.CLOSED_CONN_DROPPED.name(), "kernel_sk_storage_failed",
-            "kernel_program_skips_dropped");
+            "kernel_program_skips_dropped", "tcp_closes_missed");
 
     /** Accepts IDLE_CONNECTIONS connections, reads one byte on each, holds them until told "close". */
     private static final String IDLE_SERVER_SCRIPT = """

@@ -51,7 +51,9 @@ final class ConnRecordLayout {
             JAVA_INT.withName("failure_errno"),
             JAVA_LONG.withName("cgroup_id"),
             JAVA_LONG.withName("seq"),
-            MemoryLayout.sequenceLayout(STATS_COMM_BYTES, JAVA_BYTE).withName("comm"));
+            MemoryLayout.sequenceLayout(STATS_COMM_BYTES, JAVA_BYTE).withName("comm"),
+            JAVA_INT.withName("live_pass"),
+            JAVA_INT.withName("reserved"));
 
     /** {@code struct conn_record}: record of ring buffer closed_events. */
     static final StructLayout CONN_RECORD = MemoryLayout.structLayout(
@@ -65,7 +67,8 @@ final class ConnRecordLayout {
             JAVA_INT.withName("collect_tcp"),
             JAVA_INT.withName("collect_udp"),
             JAVA_INT.withName("collect_ipv6"),
-            JAVA_INT.withName("udp_peer_limit"));
+            JAVA_INT.withName("udp_peer_limit"),
+            JAVA_INT.withName("tcp_live_iterator"));
 
     static final int KEY_BYTES = size(CONN_KEY);
     static final int KEY_COOKIE = offset(CONN_KEY, "cookie");
@@ -101,6 +104,7 @@ final class ConnRecordLayout {
     static final int STATS_CGROUP_ID = offset(CONN_STATS, "cgroup_id");
     static final int STATS_SEQ = offset(CONN_STATS, "seq");
     static final int STATS_COMM = offset(CONN_STATS, "comm");
+    static final int STATS_LIVE_PASS = offset(CONN_STATS, "live_pass");
 
     static final int RECORD_BYTES = size(CONN_RECORD);
     static final int RECORD_KEY = offset(CONN_RECORD, "key");
@@ -128,6 +132,7 @@ final class ConnRecordLayout {
     static final int CONFIG_COLLECT_UDP = offset(CNM_CONFIG, "collect_udp");
     static final int CONFIG_COLLECT_IPV6 = offset(CNM_CONFIG, "collect_ipv6");
     static final int CONFIG_UDP_PEER_LIMIT = offset(CNM_CONFIG, "udp_peer_limit");
+    static final int CONFIG_TCP_LIVE_ITERATOR = offset(CNM_CONFIG, "tcp_live_iterator");
 
     static final int PROTOCOL_TCP = 6;
     static final int FAMILY_V6 = 6;

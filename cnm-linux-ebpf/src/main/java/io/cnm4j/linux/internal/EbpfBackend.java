@@ -16,6 +16,7 @@ import io.cnm4j.core.spi.ConnectionEventSink;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.dns.DnsCapture;
+import io.cnm4j.linux.internal.libbpf.BpfIterator;
 import io.cnm4j.linux.internal.libbpf.BpfMapEntries;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
 import io.cnm4j.linux.internal.libbpf.LibBpf;
@@ -29,6 +30,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +43,12 @@ import org.slf4j.LoggerFactory;
  * The eBPF backend: loads {@code cnm_conn.bpf.o} configured from {@link MonitorConfig}, attaches
  * its tracepoint and cgroup programs, turns ring-buffer records (closed connections) into
  * {@link ConnectionEvent}s on a polling thread, and reads the live TCP and UDP maps in batches at
- * every collection.
+ * every collection; where the kernel loads it ({@link LiveTcpIterator}), the iterator
+ * {@code cnm_tcp_live} refreshes the live TCP map just before, instead of every send and receive.
  *
- * <p>Owns the BPF object (which alone owns and frees every program, map, link, map reader and the
- * ring buffer reader), the DNS packet capture and the off-heap scratch; all of them are freed by
- * {@link #close()}.
+ * <p>Owns the BPF object (which alone owns and frees every program, map, link, map reader, the
+ * iterator and the ring buffer reader), the DNS packet capture and the off-heap scratch; all of
+ * them are freed by {@link #close()}.
  *
  * <p>Threads: {@link #readActive}, {@link #telemetry()} and {@link #close()} hold this backend's
  * lock, so closing never frees memory or descriptors under a map read; the ring-buffer thread is
@@ -77,6 +80,19 @@ public final class EbpfBackend implements FlowBackend {
     private final BpfObject object;
     private final ProgramVariant variant;
     private final BpfMapEntries tcpLive;
+    /** Refreshes {@link #tcpLive} before each read; null where sends and receives do it. */
+    private final BpfIterator tcpLiveIterator;
+    /** The number the iterator stamps on the live entries it refreshes; null without the iterator. */
+    private final BpfMapEntries livePassMap;
+    private final MemorySegment livePassValue;
+    private int livePass;
+    /**
+     * Cookies of live entries the last pass did not stamp, and of this read's. An entry two passes
+     * in a row leave unstamped has no socket any more: it was destroyed without a close record.
+     */
+    private Set<Long> unstampedBefore = new HashSet<>();
+    private Set<Long> unstamped = new HashSet<>();
+    private long tcpClosesMissed;
     private final BpfMapEntries udpStats;
     private final BpfMapEntries udpOverflow;
     private final BpfMapEntries telemetryMap;
@@ -110,8 +126,8 @@ public final class EbpfBackend implements FlowBackend {
     /** Guarded by this backend's lock, like every use of the maps and the scratch memory. */
     private boolean closed;
 
-    private EbpfBackend(BackendContext context, BpfObject object, ProgramVariant variant, Path cgroupRoot,
-            DnsCapture dns, String dnsProblem) throws NativeCallException {
+    private EbpfBackend(BackendContext context, BpfObject object, ProgramVariant variant, boolean liveIterator,
+            Path cgroupRoot, DnsCapture dns, String dnsProblem) throws NativeCallException {
         this.sink = context.events();
         // No idle park: poll() itself waits for records up to RING_POLL_TIMEOUT.
         this.poller = new WorkerRunner("ebpf-ringbuf", 0, POLLER_MAX_CONSECUTIVE_FAILURES, this::pollClosedEvents);
@@ -125,6 +141,8 @@ public final class EbpfBackend implements FlowBackend {
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
         this.tcpLive = object.openEntries("tcp_live", BATCH_ENTRIES);
+        this.tcpLiveIterator = liveIterator ? object.openIterator(LiveTcpIterator.PROGRAM, "sock_state") : null;
+        this.livePassMap = liveIterator ? object.openEntries("live_pass", 1) : null;
         this.udpStats = object.openEntries("udp_stats", BATCH_ENTRIES);
         this.udpOverflow = object.openEntries("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openEntries("telemetry", 1);
@@ -132,6 +150,7 @@ public final class EbpfBackend implements FlowBackend {
         this.deleteKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
         this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
         this.telemetryValue = arena.allocate(ValueLayout.JAVA_LONG);
+        this.livePassValue = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     /**
@@ -162,8 +181,12 @@ public final class EbpfBackend implements FlowBackend {
         String dnsProblem = "DNS statistics are switched off (dns_enabled)";
         String step = "load its BPF programs";
         try {
+            boolean liveIterator = LiveTcpIterator.usable(variant);
             object = BpfObject.open("cnm_conn", objectBytes);
             variant.selectIn(object);
+            if (!variant.socketMap() && !liveIterator) {
+                object.program(LiveTcpIterator.PROGRAM).setAutoload(false);
+            }
             object.map("tcp_live").setMaxEntries(config.maxTrackedConnections());
             if (variant.socketMap()) {
                 object.map("sock_state").setMaxEntries(
@@ -171,7 +194,7 @@ public final class EbpfBackend implements FlowBackend {
             }
             object.map("udp_stats").setMaxEntries(config.maxTrackedConnections());
             try (Arena scratch = Arena.ofConfined()) {
-                object.map(".rodata").setInitialValue(kernelConfig(config, scratch));
+                object.map(".rodata").setInitialValue(kernelConfig(config, liveIterator, scratch));
             }
             object.load();
             step = "attach its BPF programs";
@@ -186,7 +209,7 @@ public final class EbpfBackend implements FlowBackend {
                 }
             }
             step = "open its BPF maps";
-            return new EbpfBackend(context, object, variant, cgroupRoot, dns, dnsProblem);
+            return new EbpfBackend(context, object, variant, liveIterator, cgroupRoot, dns, dnsProblem);
         } catch (NativeCallException | RuntimeException e) {
             if (dns != null) {
                 dns.close();
@@ -215,12 +238,13 @@ public final class EbpfBackend implements FlowBackend {
     }
 
     /** struct cnm_config: switched-off protocols and families are never tracked in the kernel. */
-    private static MemorySegment kernelConfig(MonitorConfig config, Arena arena) {
+    private static MemorySegment kernelConfig(MonitorConfig config, boolean liveIterator, Arena arena) {
         MemorySegment data = arena.allocate(CONFIG_BYTES, Integer.BYTES);
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_TCP, config.collectTcp() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_UDP, config.collectUdp() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_COLLECT_IPV6, config.collectIpv6() ? 1 : 0);
         data.set(ValueLayout.JAVA_INT, CONFIG_UDP_PEER_LIMIT, config.udpPeerLimit());
+        data.set(ValueLayout.JAVA_INT, CONFIG_TCP_LIVE_ITERATOR, liveIterator ? 1 : 0);
         return data;
     }
 
@@ -288,13 +312,24 @@ public final class EbpfBackend implements FlowBackend {
         Set<Long> released = Set.copyOf(releasedUdpSockets);
         try {
             recentTcpCloses.startRead();
+            if (tcpLiveIterator != null) {
+                startLivePass();
+            }
             expiredCount = 0;
             tcpLive.readAll((keys, values, count) -> {
                 for (int i = 0; i < count; i++) {
                     long keyOffset = (long) i * COOKIE_KEY_BYTES;
-                    decoder.decode(keys, keyOffset, values, (long) i * STATS_BYTES, scratch.reset());
+                    long valueOffset = (long) i * STATS_BYTES;
+                    decoder.decode(keys, keyOffset, values, valueOffset, scratch.reset());
                     if (recentTcpCloses.contains(scratch.cookie())) {
                         rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        continue;
+                    }
+                    if (tcpLiveIterator != null && missedClose(values, valueOffset)) {
+                        rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
+                        scratch.kind(ConnectionEvent.Kind.CLOSED);
+                        directions.resolve(scratch);
+                        consumer.accept(scratch);
                         continue;
                     }
                     // connect() has not picked the local port yet: the flow's identity is not complete
@@ -337,6 +372,37 @@ public final class EbpfBackend implements FlowBackend {
         deleteExpired(map, keyBytes);
     }
 
+    /** Numbers the coming iterator pass and runs it: every entry whose socket it walks is stamped. */
+    private void startLivePass() throws NativeCallException {
+        Set<Long> before = unstampedBefore;
+        unstampedBefore = unstamped;
+        unstamped = before;
+        unstamped.clear();
+        livePass++;
+        telemetryKey.set(ValueLayout.JAVA_INT, 0, 0);
+        livePassValue.set(ValueLayout.JAVA_INT, 0, livePass);
+        livePassMap.put(telemetryKey, livePassValue);
+        tcpLiveIterator.run();
+    }
+
+    /**
+     * Whether the live entry in {@code scratch} belongs to a socket destroyed without a close record:
+     * neither this pass nor the one before stamped it (a single pass may step over a socket when
+     * another is destroyed under it, so one miss alone proves nothing).
+     */
+    private boolean missedClose(MemorySegment values, long valueOffset) {
+        if (values.get(ValueLayout.JAVA_INT_UNALIGNED, valueOffset + STATS_LIVE_PASS) == livePass) {
+            return false;
+        }
+        long cookie = scratch.cookie();
+        if (!unstampedBefore.contains(cookie)) {
+            unstamped.add(cookie);
+            return false;
+        }
+        tcpClosesMissed++;
+        return true;
+    }
+
     /** Deletes the entries {@link #rememberExpired} collected since {@code expiredCount} was reset. */
     private void deleteExpired(BpfMapEntries map, int keyBytes) throws NativeCallException {
         for (int first = 0; first < expiredCount; first += BATCH_ENTRIES) {
@@ -372,9 +438,13 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
+        String refresh = tcpLiveIterator == null
+                ? "refreshed at every send and receive by " + variant.hooks()
+                : "refreshed at every read by the bpf_sk_storage_map iterator " + LiveTcpIterator.PROGRAM
+                        + " (processes named by " + variant.hooks() + ")";
         features.put(Feature.TCP, FeatureStatus.on("tp_btf sock/inet_sock_set_state and tcp/tcp_destroy_sock; "
                 + "application bytes from the socket's sequence numbers (send, sendfile, splice, zero-copy), "
-                + "refreshed at every send and receive by " + variant.hooks() + " (" + variant.label() + " variant)"));
+                + refresh + " (" + variant.label() + " variant)"));
         String cgroupScope = CgroupMounts.isHierarchyRoot(cgroupRoot) ? ""
                 : "; only processes below the cgroup mounted at " + cgroupRoot + ", which is not the hierarchy's root"
                         + " (a container with a private cgroup namespace): run the monitor in the host's cgroup"
@@ -413,6 +483,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         counters.put("ring_buffer_malformed_dropped", malformedRecords);
+        counters.put("tcp_closes_missed", tcpClosesMissed);
         counters.put("tcp_connections_tracked", kernelCounter(TELEMETRY_TCP_TRACKED));
         counters.put("tcp_closes_submitted", kernelCounter(TELEMETRY_TCP_CLOSES_SUBMITTED));
         counters.put("tcp_closes_received", tcpClosesReceived);

@@ -25,6 +25,9 @@ public final class LinuxCounters {
                     "program runs the kernel skipped (closes come from two hooks, so one skip alone loses nothing)"),
             TelemetryCounter.loss("ring_buffer_handler_failed", "ring buffer records whose handler threw"),
             TelemetryCounter.loss("ring_buffer_malformed_dropped", "ring buffer records of an unexpected size"),
+            TelemetryCounter.loss("tcp_closes_missed",
+                    "TCP connections destroyed without a close record (neither close hook ran): reported closed with"
+                    + " the counters of the read before"),
             TelemetryCounter.activity("tcp_connections_tracked", "TCP connections the kernel started tracking"),
             TelemetryCounter.activity("tcp_closes_submitted", "TCP close records the kernel put in the ring buffer"),
             TelemetryCounter.activity("tcp_closes_received", "TCP close records read from the ring buffer"),

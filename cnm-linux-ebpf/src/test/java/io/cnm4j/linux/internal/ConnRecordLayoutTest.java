@@ -79,6 +79,8 @@ class ConnRecordLayoutTest {
                 FIELD("STATS_CGROUP_ID", conn_stats, cgroup_id);
                 FIELD("STATS_SEQ", conn_stats, seq);
                 FIELD("STATS_COMM", conn_stats, comm);
+                FIELD("STATS_LIVE_PASS", conn_stats, live_pass);
+                FIELD("STATS_RESERVED", conn_stats, reserved);
 
                 SIZE("RECORD_BYTES", conn_record);
                 FIELD("RECORD_KEY", conn_record, key);
@@ -91,6 +93,7 @@ class ConnRecordLayoutTest {
                 FIELD("CONFIG_COLLECT_UDP", cnm_config, collect_udp);
                 FIELD("CONFIG_COLLECT_IPV6", cnm_config, collect_ipv6);
                 FIELD("CONFIG_UDP_PEER_LIMIT", cnm_config, udp_peer_limit);
+                FIELD("CONFIG_TCP_LIVE_ITERATOR", cnm_config, tcp_live_iterator);
 
                 CONSTANT("RECORD_TCP_CLOSED", CNM_RECORD_TCP_CLOSED);
                 CONSTANT("RECORD_UDP_CLOSED", CNM_RECORD_UDP_CLOSED);
@@ -177,13 +180,15 @@ class ConnRecordLayoutTest {
                 new Field("STATS_CGROUP_ID", STATS_CGROUP_ID, 8),
                 new Field("STATS_SEQ", STATS_SEQ, 8),
                 new Field("STATS_COMM", STATS_COMM, STATS_COMM_BYTES),
+                new Field("STATS_LIVE_PASS", STATS_LIVE_PASS, 4),
                 new Field("RECORD_KEY", RECORD_KEY, KEY_BYTES),
                 new Field("RECORD_STATS", RECORD_STATS, STATS_BYTES),
                 new Field("RECORD_KIND", RECORD_KIND, 4),
                 new Field("CONFIG_COLLECT_TCP", CONFIG_COLLECT_TCP, 4),
                 new Field("CONFIG_COLLECT_UDP", CONFIG_COLLECT_UDP, 4),
                 new Field("CONFIG_COLLECT_IPV6", CONFIG_COLLECT_IPV6, 4),
-                new Field("CONFIG_UDP_PEER_LIMIT", CONFIG_UDP_PEER_LIMIT, 4));
+                new Field("CONFIG_UDP_PEER_LIMIT", CONFIG_UDP_PEER_LIMIT, 4),
+                new Field("CONFIG_TCP_LIVE_ITERATOR", CONFIG_TCP_LIVE_ITERATOR, 4));
 
         List<Field> fromHeader = java.stream().map(f -> FIELDS.get(f.name())).toList();
 

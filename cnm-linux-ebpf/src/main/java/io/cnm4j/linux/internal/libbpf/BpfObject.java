@@ -2,6 +2,7 @@ package io.cnm4j.linux.internal.libbpf;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.cnm4j.core.internal.ffm.CapturedError;
@@ -44,6 +45,19 @@ public final class BpfObject implements AutoCloseable {
     private static final VarHandle OPEN_OPTIONS_OBJECT_NAME = OPEN_OPTIONS.varHandle(
             MemoryLayout.PathElement.groupElement("object_name"));
 
+    /** {@code struct bpf_iter_attach_opts}; libbpf reads {@code sz} as for the open options. */
+    private static final StructLayout ITER_ATTACH_OPTIONS = MemoryLayout.structLayout(
+            JAVA_LONG.withName("sz"),
+            ADDRESS.withName("link_info"),
+            JAVA_INT.withName("link_info_len"),
+            MemoryLayout.paddingLayout(4));
+    private static final long ITER_ATTACH_OPTIONS_SZ = ITER_ATTACH_OPTIONS.byteOffset(
+            MemoryLayout.PathElement.groupElement("sz"));
+    private static final long ITER_ATTACH_OPTIONS_LINK_INFO = ITER_ATTACH_OPTIONS.byteOffset(
+            MemoryLayout.PathElement.groupElement("link_info"));
+    private static final long ITER_ATTACH_OPTIONS_LINK_INFO_LEN = ITER_ATTACH_OPTIONS.byteOffset(
+            MemoryLayout.PathElement.groupElement("link_info_len"));
+
     /** ELF readers expect the image 8-byte aligned, as a file mapping would be. */
     private static final long ELF_ALIGNMENT = 8;
 
@@ -56,6 +70,8 @@ public final class BpfObject implements AutoCloseable {
     private static final int PROG_TYPE_CGROUP_SOCK_ADDR = 18;
     private static final int PROG_TYPE_CGROUP_SYSCTL = 23;
     private static final int PROG_TYPE_CGROUP_SOCKOPT = 25;
+    /** enum bpf_attach_type value of iterator programs, which attach to what they walk ({@link #openIterator}). */
+    private static final int ATTACH_TYPE_TRACE_ITER = 28;
 
     private final String name;
     /** Holds the ELF image and the name: libbpf keeps pointers into the image until load ends. */
@@ -145,6 +161,21 @@ public final class BpfObject implements AutoCloseable {
         }
     }
 
+    /** The names of the object's programs, in the order of the object. */
+    public synchronized List<String> programNames() {
+        requireOpen();
+        List<String> names = new ArrayList<>();
+        try {
+            for (MemorySegment program = nextProgram(MemorySegment.NULL); !program.equals(MemorySegment.NULL);
+                    program = nextProgram(program)) {
+                names.add(NativeLibrary.string((MemorySegment) LibBpf.Programs.NAME.invokeExact(program)));
+            }
+        } catch (Throwable t) {
+            throw NativeLibrary.propagate(t);
+        }
+        return List.copyOf(names);
+    }
+
     /**
      * Creates the maps and verifies and loads the programs in the kernel. Needs CAP_BPF (and
      * CAP_PERFMON for tracing programs) or root. Only one attempt is possible: libbpf refuses a second
@@ -182,7 +213,7 @@ public final class BpfObject implements AutoCloseable {
     /**
      * Attaches every loaded program that attaches by itself: tracepoints, tp_btf, raw tracepoints,
      * kprobes and the like. Programs switched off with autoload, socket filters (their socket attaches
-     * them) and programs without auto-attach are skipped.
+     * them), iterators ({@link #openIterator}) and programs without auto-attach are skipped.
      *
      * <p>All or nothing: if one attach fails, those made by this call are detached again.
      *
@@ -240,6 +271,42 @@ public final class BpfObject implements AutoCloseable {
             throw NativeLibrary.propagate(t);
         }
         return misses;
+    }
+
+    /**
+     * Attaches an iterator program ({@code SEC("iter/bpf_sk_storage_map")} and the like) to the map
+     * it walks. The iterator belongs to this object, which alone closes it, when it closes itself.
+     *
+     * @throws NativeCallException naming the program and the errno when the kernel refuses the attachment
+     */
+    public synchronized BpfIterator openIterator(String programName, String mapName) throws NativeCallException {
+        BpfProgram program = program(programName);
+        BpfMap map = map(mapName);
+        requireLoaded();
+        try (Arena call = Arena.ofConfined()) {
+            // union bpf_iter_link_info: its first member is map.map_fd
+            MemorySegment linkInfo = call.allocate(JAVA_INT);
+            linkInfo.set(JAVA_INT, 0, map.fd());
+            MemorySegment options = call.allocate(ITER_ATTACH_OPTIONS);
+            options.set(JAVA_LONG, ITER_ATTACH_OPTIONS_SZ, ITER_ATTACH_OPTIONS.byteSize());
+            options.set(ADDRESS, ITER_ATTACH_OPTIONS_LINK_INFO, linkInfo);
+            options.set(JAVA_INT, ITER_ATTACH_OPTIONS_LINK_INFO_LEN, (int) linkInfo.byteSize());
+            MemorySegment callState = CapturedError.allocateState(call);
+            MemorySegment link = linkQuietly(() -> (MemorySegment) LibBpf.Programs.ATTACH_ITER.invokeExact(callState,
+                    program.handle(), options));
+            BpfLink owned = new BpfLink(programName, LibBpf.nonNull(link, callState,
+                    "bpf_program__attach_iter(" + programName + ", " + mapName + ")"));
+            int linkFd;
+            try {
+                linkFd = (int) LibBpf.Programs.LINK_FD.invokeExact(link);
+            } catch (Throwable t) {
+                owned.close();
+                throw NativeLibrary.propagate(t);
+            }
+            BpfIterator iterator = new BpfIterator(programName, owned, linkFd);
+            dependentClosers.add(iterator::close);
+            return iterator;
+        }
     }
 
     /**
@@ -362,7 +429,8 @@ public final class BpfObject implements AutoCloseable {
                 int type = (int) LibBpf.Programs.TYPE.invokeExact(program);
                 if (!(boolean) LibBpf.Programs.AUTOLOAD.invokeExact(program)
                         || !(boolean) LibBpf.Programs.AUTOATTACH.invokeExact(program)
-                        || type == PROG_TYPE_SOCKET_FILTER) {
+                        || type == PROG_TYPE_SOCKET_FILTER
+                        || (int) LibBpf.Programs.EXPECTED_ATTACH_TYPE.invokeExact(program) == ATTACH_TYPE_TRACE_ITER) {
                     continue;
                 }
                 String programName = NativeLibrary.string((MemorySegment) LibBpf.Programs.NAME.invokeExact(program));

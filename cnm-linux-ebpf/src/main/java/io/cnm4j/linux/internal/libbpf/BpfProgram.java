@@ -75,6 +75,11 @@ public final class BpfProgram {
         }
     }
 
+    /** The native program; only while its object's lock is held. */
+    MemorySegment handle() {
+        return program;
+    }
+
     @Override
     public String toString() {
         return "BpfProgram[" + name + "]";

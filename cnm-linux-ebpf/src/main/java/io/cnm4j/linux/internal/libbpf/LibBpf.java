@@ -21,13 +21,13 @@ import java.util.Optional;
 /**
  * The native boundary to libbpf 1.x ({@code libbpf.so.1}): the check that the library is present,
  * and its downcall handles, one holder class per group of functions ({@link Objects}, {@link Maps},
- * {@link Programs}, {@link RingBuffers}, {@link MapElements}), each linked on first use through the
- * shared FFM helper. The library is loaded by the absolute path of a root-owned file that only root
- * can write ({@link TrustedLibrary}), never through the dynamic loader's search path.
+ * {@link Programs}, {@link RingBuffers}, {@link Iterators}, {@link MapElements}), each linked on first
+ * use through the shared FFM helper. The library is loaded by the absolute path of a root-owned file
+ * that only root can write ({@link TrustedLibrary}), never through the dynamic loader's search path.
  *
  * <p>Only this package calls the handles; everything else goes through the owner classes
- * ({@link BpfObject}, {@link RingBufferReader}, {@link BpfMapEntries}), which never let a raw pointer
- * or errno escape and turn failures into {@link NativeCallException}s ({@link LibBpfErrors}).
+ * ({@link BpfObject}, {@link RingBufferReader}, {@link BpfMapEntries}, {@link BpfIterator}), which never
+ * let a raw pointer or errno escape and turn failures into {@link NativeCallException}s ({@link LibBpfErrors}).
  *
  * <p>Stateless and thread-safe, as libbpf itself is for distinct objects. Linking the first handle
  * routes libbpf's log to slf4j (see {@link LibBpfLog}), process-wide.
@@ -240,6 +240,17 @@ public final class LibBpf {
         /** Takes a call-state segment first; returns the link, which the caller owns, or NULL. */
         static final MethodHandle ATTACH_CGROUP = Library.BPF.downcall("bpf_program__attach_cgroup",
                 FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT), CapturedError.ERRNO);
+        /** The {@code enum bpf_attach_type} value the program was loaded for. */
+        static final MethodHandle EXPECTED_ATTACH_TYPE = Library.BPF.downcall("bpf_program__expected_attach_type",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS));
+        /**
+         * Takes a call-state segment first, then the program and a {@code struct bpf_iter_attach_opts};
+         * returns the link, which the caller owns, or NULL.
+         */
+        static final MethodHandle ATTACH_ITER = Library.BPF.downcall("bpf_program__attach_iter",
+                FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS), CapturedError.ERRNO);
+        /** The link's descriptor, owned by the link. */
+        static final MethodHandle LINK_FD = Library.BPF.downcall("bpf_link__fd", FunctionDescriptor.of(JAVA_INT, ADDRESS));
         /** Detaches and frees a link; 0 or a negated errno. */
         static final MethodHandle LINK_DESTROY = Library.BPF.downcall("bpf_link__destroy",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS));
@@ -262,6 +273,16 @@ public final class LibBpf {
         static final MethodHandle FREE = Library.BPF.downcall("ring_buffer__free", FunctionDescriptor.ofVoid(ADDRESS));
 
         private RingBuffers() {
+        }
+    }
+
+    /** BPF iterators: a new pass over an iterator link. */
+    static final class Iterators {
+        /** Returns a new descriptor, which the caller owns, to read one pass from; or a negated errno. */
+        static final MethodHandle CREATE = Library.BPF.downcall("bpf_iter_create",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+
+        private Iterators() {
         }
     }
 

@@ -228,6 +228,31 @@ public final class Libc {
         return result;
     }
 
+    /**
+     * Reads into {@code buffer}; returns how many bytes, 0 at the end, -1 when there is nothing yet
+     * ({@code EAGAIN}). A signal interrupting the call retries it.
+     */
+    public static long read(MemorySegment state, int fd, MemorySegment buffer, String call) throws NativeCallException {
+        while (true) {
+            long result;
+            try {
+                result = (long) Files.READ.invokeExact(state, fd, buffer, buffer.byteSize());
+            } catch (Throwable t) {
+                throw NativeLibrary.propagate(t);
+            }
+            if (result >= 0) {
+                return result;
+            }
+            int errno = errno(state);
+            if (errno == LinuxErrno.EAGAIN) {
+                return -1;
+            }
+            if (errno != LinuxErrno.EINTR) {
+                throw new NativeCallException(call, errno);
+            }
+        }
+    }
+
     /** Closes a descriptor; errors are not reported because Linux releases the descriptor either way. */
     public static void close(int fd) {
         try {
@@ -332,6 +357,8 @@ public final class Libc {
         static final MethodHandle OPEN = LIBC.downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT),
                 CapturedError.ERRNO, Linker.Option.firstVariadicArg(2));
         static final MethodHandle CLOSE = LIBC.downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+        static final MethodHandle READ = LIBC.downcall("read",
+                FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), CapturedError.ERRNO);
         static final MethodHandle SETNS = LIBC.downcall("setns", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT),
                 CapturedError.ERRNO);
         static final MethodHandle POLL = LIBC.downcall("poll",
