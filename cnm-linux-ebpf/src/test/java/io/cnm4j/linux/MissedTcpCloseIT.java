@@ -16,7 +16,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,10 +68,12 @@ class MissedTcpCloseIT {
     void aConnectionWhoseCloseHooksDidNotRunIsReportedClosedOnceAndCounted() throws Exception {
         InetAddress loopback = InetAddress.getByName("127.0.0.1");
         try (KernelTestSupport kernel = KernelTestSupport.start();
-                ServerSocket server = new ServerSocket(0, 16, loopback)) {
+                ServerSocket server = new ServerSocket(0, 16, loopback);
+                ExecutorService serverThread = Executors.newSingleThreadExecutor()) {
             Assumptions.assumeTrue(kernel.monitor.capabilities().toString().contains("bpf_sk_storage_map iterator"),
                     "this kernel refreshes live TCP entries without the iterator: " + kernel.monitor.capabilities());
-            CompletableFuture<Integer> received = CompletableFuture.supplyAsync(() -> readToEnd(server));
+            // its own thread: PythonScript reads the script's output on the common pool
+            Future<Integer> received = serverThread.submit(() -> readToEnd(server));
             try (PythonScript client = PythonScript.start(CLIENT_SCRIPT, server.getLocalPort(), sockStateMapId(), SENT)) {
                 int clientPort = (int) client.nextNumbers()[0];
                 Predicate<ConnectionStats> clientFlow = c -> c.key().protocol() == Protocol.TCP
