@@ -16,7 +16,6 @@ import io.cnm4j.core.spi.ConnectionEventSink;
 import io.cnm4j.core.spi.FlowBackend;
 import io.cnm4j.linux.LinuxEbpfBackendProvider;
 import io.cnm4j.linux.internal.dns.DnsCapture;
-import io.cnm4j.linux.internal.libbpf.BpfIterator;
 import io.cnm4j.linux.internal.libbpf.BpfMapEntries;
 import io.cnm4j.linux.internal.libbpf.BpfObject;
 import io.cnm4j.linux.internal.libbpf.LibBpf;
@@ -30,7 +29,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,19 +78,8 @@ public final class EbpfBackend implements FlowBackend {
     private final BpfObject object;
     private final ProgramVariant variant;
     private final BpfMapEntries tcpLive;
-    /** Refreshes {@link #tcpLive} before each read; null where sends and receives do it. */
-    private final BpfIterator tcpLiveIterator;
-    /** The number the iterator stamps on the live entries it refreshes; null without the iterator. */
-    private final BpfMapEntries livePassMap;
-    private final MemorySegment livePassValue;
-    private int livePass;
-    /**
-     * Cookies of live entries the last pass did not stamp, and of this read's. An entry two passes
-     * in a row leave unstamped has no socket any more: it was destroyed without a close record.
-     */
-    private Set<Long> unstampedBefore = new HashSet<>();
-    private Set<Long> unstamped = new HashSet<>();
-    private long tcpClosesMissed;
+    /** Refresh {@link #tcpLive} before each read; null where sends and receives do it. */
+    private final LiveTcpPasses livePasses;
     private final BpfMapEntries udpStats;
     private final BpfMapEntries udpOverflow;
     private final BpfMapEntries telemetryMap;
@@ -141,8 +128,7 @@ public final class EbpfBackend implements FlowBackend {
         this.monotonicToEpochNanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() - System.nanoTime();
         this.decoder = new ConnRecordDecoder(monotonicToEpochNanos);
         this.tcpLive = object.openEntries("tcp_live", BATCH_ENTRIES);
-        this.tcpLiveIterator = liveIterator ? object.openIterator(LiveTcpIterator.PROGRAM, "sock_state") : null;
-        this.livePassMap = liveIterator ? object.openEntries("live_pass", 1) : null;
+        this.livePasses = liveIterator ? new LiveTcpPasses(object, arena) : null;
         this.udpStats = object.openEntries("udp_stats", BATCH_ENTRIES);
         this.udpOverflow = object.openEntries("udp_overflow", BATCH_ENTRIES);
         this.telemetryMap = object.openEntries("telemetry", 1);
@@ -150,7 +136,6 @@ public final class EbpfBackend implements FlowBackend {
         this.deleteKeys = arena.allocate((long) KEY_BYTES * BATCH_ENTRIES, Long.BYTES);
         this.telemetryKey = arena.allocate(ValueLayout.JAVA_INT);
         this.telemetryValue = arena.allocate(ValueLayout.JAVA_LONG);
-        this.livePassValue = arena.allocate(ValueLayout.JAVA_INT);
     }
 
     /**
@@ -312,8 +297,8 @@ public final class EbpfBackend implements FlowBackend {
         Set<Long> released = Set.copyOf(releasedUdpSockets);
         try {
             recentTcpCloses.startRead();
-            if (tcpLiveIterator != null) {
-                startLivePass();
+            if (livePasses != null) {
+                livePasses.run();
             }
             expiredCount = 0;
             tcpLive.readAll((keys, values, count) -> {
@@ -325,7 +310,8 @@ public final class EbpfBackend implements FlowBackend {
                         rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
                         continue;
                     }
-                    if (tcpLiveIterator != null && missedClose(values, valueOffset)) {
+                    if (livePasses != null && livePasses.missedClose(scratch.cookie(),
+                            values.get(ValueLayout.JAVA_INT_UNALIGNED, valueOffset + STATS_LIVE_PASS))) {
                         rememberExpired(keys, keyOffset, COOKIE_KEY_BYTES);
                         scratch.kind(ConnectionEvent.Kind.CLOSED);
                         directions.resolve(scratch);
@@ -372,37 +358,6 @@ public final class EbpfBackend implements FlowBackend {
         deleteExpired(map, keyBytes);
     }
 
-    /** Numbers the coming iterator pass and runs it: every entry whose socket it walks is stamped. */
-    private void startLivePass() throws NativeCallException {
-        Set<Long> before = unstampedBefore;
-        unstampedBefore = unstamped;
-        unstamped = before;
-        unstamped.clear();
-        livePass++;
-        telemetryKey.set(ValueLayout.JAVA_INT, 0, 0);
-        livePassValue.set(ValueLayout.JAVA_INT, 0, livePass);
-        livePassMap.put(telemetryKey, livePassValue);
-        tcpLiveIterator.run();
-    }
-
-    /**
-     * Whether the live entry in {@code scratch} belongs to a socket destroyed without a close record:
-     * neither this pass nor the one before stamped it (a single pass may step over a socket when
-     * another is destroyed under it, so one miss alone proves nothing).
-     */
-    private boolean missedClose(MemorySegment values, long valueOffset) {
-        if (values.get(ValueLayout.JAVA_INT_UNALIGNED, valueOffset + STATS_LIVE_PASS) == livePass) {
-            return false;
-        }
-        long cookie = scratch.cookie();
-        if (!unstampedBefore.contains(cookie)) {
-            unstamped.add(cookie);
-            return false;
-        }
-        tcpClosesMissed++;
-        return true;
-    }
-
     /** Deletes the entries {@link #rememberExpired} collected since {@code expiredCount} was reset. */
     private void deleteExpired(BpfMapEntries map, int keyBytes) throws NativeCallException {
         for (int first = 0; first < expiredCount; first += BATCH_ENTRIES) {
@@ -438,7 +393,7 @@ public final class EbpfBackend implements FlowBackend {
     @Override
     public Map<Feature, FeatureStatus> features() {
         Map<Feature, FeatureStatus> features = new EnumMap<>(Feature.class);
-        String refresh = tcpLiveIterator == null
+        String refresh = livePasses == null
                 ? "refreshed at every send and receive by " + variant.hooks()
                 : "refreshed at every read by the bpf_sk_storage_map iterator " + LiveTcpIterator.PROGRAM
                         + " (processes named by " + variant.hooks() + ")";
@@ -483,7 +438,7 @@ public final class EbpfBackend implements FlowBackend {
         counters.put(KERNEL_PROGRAM_SKIPS, closed ? 0 : object.recursionMisses());
         counters.put("ring_buffer_handler_failed", closedEvents.handlerFailures());
         counters.put("ring_buffer_malformed_dropped", malformedRecords);
-        counters.put("tcp_closes_missed", tcpClosesMissed);
+        counters.put("tcp_closes_missed", livePasses == null ? 0 : livePasses.missedCloses());
         counters.put("tcp_connections_tracked", kernelCounter(TELEMETRY_TCP_TRACKED));
         counters.put("tcp_closes_submitted", kernelCounter(TELEMETRY_TCP_CLOSES_SUBMITTED));
         counters.put("tcp_closes_received", tcpClosesReceived);
